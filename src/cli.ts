@@ -1,0 +1,145 @@
+import { createRequire } from 'node:module';
+import type { Argv } from 'yargs';
+import type { CommandModule, Context, Io } from './context.js';
+import { ExitError, MqError, UsageError, exitCodeFor } from './errors.js';
+import { closest } from './suggest.js';
+import { createUi, type Ui } from './ui.js';
+
+interface CommandEntry {
+  describe: string;
+  load: () => Promise<{ default: CommandModule<never> }>;
+}
+
+/**
+ * Every subcommand, loaded only when it runs: `mq --help` and `mq passwd` never load MQTT.js.
+ * The descriptions live here so the top-level help needs no command module at all.
+ */
+export const COMMANDS: Record<string, CommandEntry> = {
+  pub: { describe: 'Publish messages (mosquitto_pub)', load: () => import('./commands/pub.js') },
+  sub: { describe: 'Subscribe and print messages (mosquitto_sub)', load: () => import('./commands/sub.js') },
+  rr: { describe: 'Request/response: publish and print the reply (mosquitto_rr)', load: () => import('./commands/rr.js') },
+  passwd: { describe: 'Manage mosquitto password files (mosquitto_passwd)', load: () => import('./commands/passwd.js') },
+  bench: { describe: 'Benchmark a broker: throughput and latency percentiles', load: () => import('./commands/bench.js') },
+  broker: { describe: 'Run an MQTT broker for local work', load: () => import('./commands/broker.js') },
+  config: { describe: 'Show the resolved connection settings and where each came from', load: () => import('./commands/config.js') },
+  completion: { describe: 'Print a shell completion script (bash, zsh, fish)', load: () => import('./commands/completion.js') },
+};
+
+const require = createRequire(import.meta.url);
+export const VERSION: string = (require('../package.json') as { version: string }).version;
+
+/** The first word that is not a flag: the command the user asked for. */
+function requestedCommand(argv: readonly string[]): string | undefined {
+  return argv.find((arg) => !arg.startsWith('-'));
+}
+
+/**
+ * The whole CLI: parse, run one command, and turn whatever happened into an exit code.
+ * This is the only catch and the only place that decides the exit code.
+ */
+export async function main(argv: string[], io: Io): Promise<number> {
+  let ui: Ui = createUi(io);
+  let debug = argv.includes('--debug') || argv.includes('-d');
+  const cleanups: (() => void)[] = [];
+  try {
+    if (argv.length === 1 && argv[0] === '--version') {
+      io.stdout.write(VERSION + '\n');
+      return 0;
+    }
+    // A password given with -P must not stay visible in `ps`.
+    if (argv.some((arg) => arg === '-P' || arg === '--pw' || arg.startsWith('--pw='))) io.title = 'mq';
+
+    const name = requestedCommand(argv);
+    const entry = name !== undefined ? COMMANDS[name] : undefined;
+    const module = entry ? (await entry.load()).default : undefined;
+
+    const { default: yargs } = await import('yargs');
+    let parser: Argv = yargs(argv)
+      .scriptName('mq')
+      .usage('$0 <command> [options]\n\nOne MQTT command line: publish, subscribe, request/response, password files, benchmarks and a local broker.')
+      .parserConfiguration({ 'boolean-negation': false, 'dot-notation': false })
+      .strict()
+      .demandCommand(1, 'Name a command, e.g. mq sub -t "test/#" -v (see mq --help).')
+      .recommendCommands()
+      .help('help')
+      .version(VERSION)
+      .wrap(Math.min(110, io.stdout.columns ?? 100))
+      .showHelpOnFail(false)
+      .exitProcess(false)
+      .fail((message, error, instance) => {
+        if (error) throw error;
+        throw new UsageError(improveUsageMessage(message ?? 'Invalid arguments.', instance));
+      })
+      .epilogue('Run mq <command> --help for the options of a command. Docs: README.md');
+
+    for (const [commandName, commandEntry] of Object.entries(COMMANDS)) {
+      if (module && commandName === name) {
+        parser = parser.command(module.command, module.describe, (y) => module.builder(y), async (args) => {
+          ui = createUi(io, { quiet: Boolean(args.quiet), debug: Boolean(args.debug) });
+          debug = Boolean(args.debug);
+          const ctx = createContext(io, ui, commandName, cleanups);
+          await module.run(args as never, ctx);
+        }, [], false);
+      } else {
+        parser = parser.command(commandName, commandEntry.describe);
+      }
+    }
+    await parser.parseAsync();
+    return 0;
+  } catch (error) {
+    return report(error, ui, debug);
+  } finally {
+    for (const cleanup of cleanups) cleanup();
+  }
+}
+
+function createContext(io: Io, ui: Ui, commandName: string, cleanups: (() => void)[]): Context {
+  let interrupted: Promise<'SIGINT' | 'SIGTERM'> | undefined;
+  return {
+    io,
+    env: io.env,
+    ui,
+    commandName,
+    interrupted() {
+      interrupted ??= new Promise((resolve) => {
+        const onInt = () => resolve('SIGINT');
+        const onTerm = () => resolve('SIGTERM');
+        io.on('SIGINT', onInt);
+        io.on('SIGTERM', onTerm);
+        cleanups.push(() => {
+          io.off('SIGINT', onInt);
+          io.off('SIGTERM', onTerm);
+        });
+      });
+      return interrupted;
+    },
+  };
+}
+
+/** Print one line (stack only with --debug) and return the exit code. */
+function report(error: unknown, ui: Ui, debug: boolean): number {
+  if (error instanceof ExitError) {
+    if (error.message) ui.error(error.message);
+  } else if (error instanceof MqError) {
+    ui.error(error.hint ? `${error.message} ${error.hint}` : error.message);
+    if (debug && error.cause instanceof Error && error.cause.stack) ui.debug(error.cause.stack);
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    ui.error(`${message}${debug ? '' : ' (run with --debug for details)'}`);
+    if (debug && error instanceof Error && error.stack) ui.debug(error.stack);
+  }
+  return exitCodeFor(error);
+}
+
+/** yargs says "Unknown argument: x"; add the closest known option or command. */
+function improveUsageMessage(message: string, instance: Argv): string {
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message);
+  if (!unknown) return message;
+  const first = unknown[1]!.split(', ')[0]!;
+  const options = (instance as unknown as { getOptions(): unknown }).getOptions() as { key: Record<string, unknown>; alias: Record<string, string[]> };
+  const names = [...Object.keys(options.key), ...Object.values(options.alias).flat(), ...Object.keys(COMMANDS)];
+  const suggestion = closest(first.replace(/^-+/, ''), names.filter((n) => n.length > 1));
+  const flag = (n: string) => (COMMANDS[n] ? n : `--${n}`);
+  return `Unknown ${first.startsWith('-') || !unknown[1]!.includes(' ') ? 'option' : 'argument'}: ${first}.` +
+    (suggestion ? ` Did you mean ${flag(suggestion)}?` : ' See mq --help.');
+}

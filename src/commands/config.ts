@@ -1,0 +1,31 @@
+import type { CommandModule } from '../context.js';
+import { withConnectionOptions, type ConnectionArgs } from '../connection/options.js';
+import { resolveSettings } from '../connection/prepare.js';
+import { describeSource, settingsReport } from '../connection/report.js';
+
+interface ConfigArgs extends ConnectionArgs {
+  json?: boolean;
+}
+
+const command: CommandModule<ConfigArgs> = {
+  command: 'config',
+  describe: 'Show the resolved connection settings and where each came from',
+  builder: (yargs) =>
+    withConnectionOptions(yargs)
+      .option('json', { type: 'boolean', describe: 'Print the settings and their sources as JSON' })
+      .example('$0 config', 'Which broker would mq connect to from here, and why?')
+      .example('$0 config --profile prod --json', 'The prod profile as JSON (password redacted)'),
+  async run(args, ctx) {
+    const resolved = await resolveSettings(args, ctx, { prompt: false });
+    const rows = settingsReport(resolved);
+    if (args.json) {
+      ctx.io.stdout.write(JSON.stringify(Object.fromEntries(rows.map((r) => [r.key, { value: r.value, source: r.source }]))) + '\n');
+      return;
+    }
+    const width = Math.max(...rows.map((r) => r.key.length));
+    for (const row of rows) {
+      ctx.io.stdout.write(`${row.key.padEnd(width)}  ${String(row.value).padEnd(24)}  ${describeSource(row.source)}\n`);
+    }
+  },
+};
+export default command;

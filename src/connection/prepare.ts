@@ -1,0 +1,56 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Context } from '../context.js';
+import { ConfigError, UsageError } from '../errors.js';
+import { promptSecret } from '../prompt.js';
+import { readEnv } from './env.js';
+import { flagsLayer, type ConnectionArgs } from './options.js';
+import { loadRc } from './rc.js';
+import { resolveConnection, type Resolved } from './resolve.js';
+import type { ConnectionSettings } from './settings.js';
+
+/**
+ * Gather the layers (flags, MQ_* variables, rc file) and resolve them. The I/O around the pure
+ * resolver: rc loading, the password file and the masked prompt.
+ */
+export async function resolveSettings(
+  args: ConnectionArgs,
+  ctx: Context,
+  options: { defaults?: Partial<ConnectionSettings>; forceV5?: boolean; prompt?: boolean } = {},
+): Promise<Resolved> {
+  const env = readEnv(ctx.env);
+  const rc = await loadRc({ cwd: ctx.io.cwd(), explicitPath: args.config ?? env.config, profile: args.profile ?? env.profile });
+  for (const warning of rc?.warnings ?? []) ctx.ui.warn(warning);
+  const flags = flagsLayer(args);
+  if (args.passwordFile !== undefined) flags.password = await readPasswordFile(args.passwordFile, ctx);
+  const resolved = resolveConnection({
+    flags,
+    env: env.layer,
+    ...(rc ? { rc: { layer: rc.layer, file: rc.file, ...(rc.profile ? { profile: rc.profile } : {}) } } : {}),
+    ...(options.defaults ? { defaults: options.defaults } : {}),
+    forceV5: options.forceV5 ?? false,
+  });
+  if (args.passwordFile !== undefined) resolved.sources.password = { kind: 'flag', flag: '--password-file' };
+  if (args.pw === '' && options.prompt !== false) {
+    if (!ctx.io.stdin.isTTY) {
+      throw new UsageError('-P was given without a password and standard input is not a terminal; give -P PASSWORD, MQ_PASSWORD or --password-file FILE.');
+    }
+    resolved.settings.password = await promptSecret(ctx.io, 'Password: ');
+    resolved.sources.password = { kind: 'flag', flag: '-P (prompt)' };
+  }
+  return resolved;
+}
+
+async function readPasswordFile(file: string, ctx: Context): Promise<string> {
+  const full = path.resolve(ctx.io.cwd(), file);
+  let text: string;
+  try {
+    text = await readFile(full, 'utf8');
+    if (((await stat(full)).mode & 0o044) !== 0) ctx.ui.warn(`${file} holds a password and is readable by other users; run: chmod 600 ${file}`);
+  } catch (error) {
+    throw new ConfigError(`Cannot read --password-file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
+  }
+  const first = text.split(/\r?\n/, 1)[0] ?? '';
+  if (first === '') throw new ConfigError(`--password-file ${file} is empty: its first line should be the password.`);
+  return first;
+}

@@ -1,0 +1,129 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { ConfigError } from '../errors.js';
+import type { RawLayer } from './resolve.js';
+import { SETTINGS } from './settings.js';
+import { closest } from '../suggest.js';
+
+/** Where cosmiconfig looks in each folder from the cwd up to HOME (then $XDG_CONFIG_HOME/mq/config*). */
+export const RC_SEARCH_PLACES = [
+  'package.json', '.mqrc', '.mqrc.json', '.mqrc.yaml', '.mqrc.yml', '.mqrc.js', '.mqrc.cjs', '.mqrc.mjs',
+  '.config/mqrc', '.config/mqrc.json', '.config/mqrc.yaml', '.config/mqrc.yml',
+  'mq.config.js', 'mq.config.cjs', 'mq.config.mjs',
+];
+
+/** Keys an rc file (top level or inside a profile) may hold. */
+export const RC_KEYS: readonly string[] = [
+  'url', 'ws', ...SETTINGS.filter((s) => s.key !== 'topic' && s.key !== 'transport').map((s) => s.key),
+];
+
+export interface LoadedRc {
+  layer: RawLayer;
+  file: string;
+  profile?: string;
+  warnings: string[];
+}
+
+export interface RcContent {
+  [key: string]: unknown;
+  profiles?: Record<string, Record<string, unknown>>;
+  defaultProfile?: string;
+}
+
+/**
+ * Find and load the rc file (or the one named by --config / MQ_CONFIG), pick the profile,
+ * and validate every key. Returns undefined when there is no rc file and none was asked for.
+ */
+export async function loadRc(options: { cwd: string; explicitPath?: string; profile?: string }): Promise<LoadedRc | undefined> {
+  const { cosmiconfig } = await import('cosmiconfig');
+  const explorer = cosmiconfig('mq', { searchPlaces: RC_SEARCH_PLACES, searchStrategy: 'global', cache: false });
+  let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
+  try {
+    found = options.explicitPath
+      ? await explorer.load(path.resolve(options.cwd, options.explicitPath))
+      : await explorer.search(options.cwd);
+  } catch (error) {
+    const err = error as NodeJS.ErrnoException;
+    if (options.explicitPath && err.code === 'ENOENT') {
+      throw new ConfigError(`rc file ${options.explicitPath} does not exist (named by --config or MQ_CONFIG).`);
+    }
+    throw new ConfigError(`Could not parse rc file: ${oneLine(err.message)}`, { cause: error });
+  }
+  if (!found) {
+    if (options.profile) {
+      throw new ConfigError(`Profile "${options.profile}" was asked for, but no rc file was found; create .mqrc.json or ~/.config/mq/config.json with a "profiles" section.`);
+    }
+    return undefined;
+  }
+  const content = (found.config ?? {}) as unknown;
+  const { layer, profile } = selectProfile(content, found.filepath, options.profile);
+  const warnings = [];
+  if (holdsPassword(content) && (await isGroupOrWorldReadable(found.filepath))) {
+    warnings.push(`${found.filepath} holds a password and is readable by other users; run: chmod 600 ${found.filepath}`);
+  }
+  // Relative certificate paths are relative to the rc file, not to wherever mq is run.
+  const dir = path.dirname(found.filepath);
+  for (const spec of SETTINGS) {
+    const value = layer[spec.key];
+    if (spec.path && typeof value === 'string' && !path.isAbsolute(value)) layer[spec.key] = path.resolve(dir, value);
+  }
+  return { layer, file: found.filepath, ...(profile ? { profile } : {}), warnings };
+}
+
+/** Validate an rc file's content and merge the chosen profile over its top level. Pure. */
+export function selectProfile(content: unknown, file: string, requested?: string): { layer: RawLayer; profile?: string } {
+  if (typeof content !== 'object' || content === null || Array.isArray(content)) {
+    throw new ConfigError(`${file}: the rc file must hold an object of settings.`);
+  }
+  const { profiles, defaultProfile, ...top } = content as RcContent;
+  checkKeys(top, file);
+  if (profiles !== undefined && (typeof profiles !== 'object' || profiles === null || Array.isArray(profiles))) {
+    throw new ConfigError(`${file}: "profiles" must be an object of named profiles.`);
+  }
+  if (defaultProfile !== undefined && typeof defaultProfile !== 'string') {
+    throw new ConfigError(`${file}: "defaultProfile" must be the name of a profile.`);
+  }
+  for (const [name, values] of Object.entries(profiles ?? {})) {
+    if (typeof values !== 'object' || values === null || Array.isArray(values)) {
+      throw new ConfigError(`${file}: profile "${name}" must be an object of settings.`);
+    }
+    checkKeys(values, file, name);
+  }
+  const name = requested ?? defaultProfile;
+  if (name === undefined) return { layer: { ...top } };
+  const chosen = profiles?.[name];
+  if (!chosen) {
+    const known = Object.keys(profiles ?? {});
+    const via = requested ? '' : ' (its defaultProfile)';
+    throw new ConfigError(`Unknown profile "${name}"${via} in ${file}; ${known.length ? `known profiles: ${known.join(', ')}` : 'it defines no profiles'}.`);
+  }
+  return { layer: { ...top, ...chosen }, profile: name };
+}
+
+function checkKeys(values: Record<string, unknown>, file: string, profile?: string): void {
+  for (const key of Object.keys(values)) {
+    if (!RC_KEYS.includes(key)) {
+      const where = profile ? `profile "${profile}"` : 'the top level';
+      const near = closest(key, RC_KEYS);
+      throw new ConfigError(`${file}: unknown key "${key}" in ${where}${near ? `; did you mean "${near}"?` : ''} (known keys: ${RC_KEYS.join(', ')}, profiles, defaultProfile).`);
+    }
+  }
+}
+
+function holdsPassword(content: unknown): boolean {
+  const rc = content as RcContent;
+  const hasSecret = (v: Record<string, unknown>) => v.password !== undefined || (typeof v.url === 'string' && /:\/\/[^/@]*:[^/@]*@/.test(v.url));
+  return hasSecret(rc) || Object.values(rc.profiles ?? {}).some(hasSecret);
+}
+
+async function isGroupOrWorldReadable(file: string): Promise<boolean> {
+  try {
+    return ((await stat(file)).mode & 0o044) !== 0;
+  } catch {
+    return false;
+  }
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\s*\n\s*/g, ' ').trim();
+}

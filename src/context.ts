@@ -1,0 +1,43 @@
+import type { Argv } from 'yargs';
+import type { Ui } from './ui.js';
+
+type Signal = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGPIPE';
+
+/** What the process gives a command. `process` satisfies it; tests can pass a fake. */
+export interface Io {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; fd?: number; setRawMode?: (mode: boolean) => unknown };
+  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  env: Record<string, string | undefined>;
+  cwd(): string;
+  on(signal: Signal, listener: () => void): unknown;
+  off(signal: Signal, listener: () => void): unknown;
+  /** Rewritten so a password given with -P does not show in `ps`. */
+  title?: string;
+}
+
+/** Everything a command handler receives besides its parsed flags. */
+export interface Context {
+  io: Io;
+  env: Record<string, string | undefined>;
+  ui: Ui;
+  /** The command's name as the user typed it, e.g. "pub" or "bench pub". */
+  commandName: string;
+  /**
+   * Resolves when SIGINT or SIGTERM arrives (the listener is installed on first use and removed on exit).
+   * Long-running commands race their work against it.
+   */
+  interrupted(): Promise<Signal>;
+}
+
+/**
+ * One subcommand. `builder` declares its flags (it must import nothing heavy: `mq --help`
+ * builds every builder); `run` is loaded only when the command runs.
+ */
+export interface CommandModule<Args = Record<string, unknown>> {
+  command: string;
+  describe: string;
+  aliases?: string[];
+  builder(yargs: Argv): Argv;
+  run(args: Args, ctx: Context): Promise<void>;
+}

@@ -1,0 +1,168 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+export const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => spawnSync('test', ['-x', p]).status === 0) ?? 'mosquitto';
+
+/** A free TCP port on 127.0.0.1 (bind port 0, read it, release it). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TlsMaterial {
+  dir: string;
+  caFile: string;
+  certFile: string;
+  keyFile: string;
+  /** A client certificate signed by the same CA. */
+  clientCertFile: string;
+  clientKeyFile: string;
+}
+
+/** A CA and a server certificate for 127.0.0.1/localhost, made with openssl in a temp folder. */
+export function makeTlsMaterial(): TlsMaterial {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mq-tls-'));
+  const run = (args: string[]) => {
+    const r = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`openssl ${args.join(' ')} failed: ${r.stderr}`);
+  };
+  run(['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=mq test CA']);
+  writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost']);
+  run(['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'san.ext']);
+  run(['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=mq test client']);
+  run(['x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '2']);
+  return {
+    dir,
+    caFile: path.join(dir, 'ca.crt'),
+    certFile: path.join(dir, 'server.crt'),
+    keyFile: path.join(dir, 'server.key'),
+    clientCertFile: path.join(dir, 'client.crt'),
+    clientKeyFile: path.join(dir, 'client.key'),
+  };
+}
+
+export interface BrokerOptions {
+  /** Path of a mosquitto password file; anonymous access is then off unless allowAnonymous. */
+  passwordFile?: string;
+  allowAnonymous?: boolean;
+  /** Add a TLS listener on another free port, with certificates from makeTlsMaterial() (or these). */
+  tls?: boolean | TlsMaterial;
+  /** Keep sessions and retained messages across restart(), saved on every change. */
+  persistence?: boolean;
+  /** Extra mosquitto.conf lines (per_listener_settings false context). */
+  extraConfig?: string;
+}
+
+export interface Broker {
+  host: '127.0.0.1';
+  port: number;
+  tlsPort?: number;
+  tls?: TlsMaterial;
+  dir: string;
+  configFile: string;
+  /** Everything mosquitto logged (it logs to stderr with -v). */
+  log(): string;
+  stop(): Promise<void>;
+  /** Stop cleanly (SIGTERM, so persistence is written) and start again on the same ports. */
+  restart(): Promise<void>;
+  /** SIGHUP: reload the password file and config. */
+  reload(): Promise<void>;
+}
+
+/** A real mosquitto on a free 127.0.0.1 port with a generated config in a temp folder. */
+export async function startMosquitto(options: BrokerOptions = {}): Promise<Broker> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mq-broker-'));
+  const port = await freePort();
+  const tls = options.tls === true ? makeTlsMaterial() : options.tls || undefined;
+  const tlsPort = tls ? await freePort() : undefined;
+  const lines = [
+    'per_listener_settings false',
+    `listener ${port} 127.0.0.1`,
+    `allow_anonymous ${options.allowAnonymous ?? !options.passwordFile}`,
+    'max_queued_messages 0',
+    'log_dest stderr',
+    'log_type all',
+  ];
+  // As root, mosquitto would switch to the "mosquitto" user, who cannot read our 0700 temp folders.
+  if (process.getuid?.() === 0) lines.push('user root');
+  if (options.passwordFile) lines.push(`password_file ${options.passwordFile}`);
+  if (options.persistence) {
+    lines.push('persistence true', `persistence_location ${dir}/`, 'autosave_interval 1', 'autosave_on_changes true');
+  }
+  if (tls && tlsPort) {
+    lines.push(`listener ${tlsPort} 127.0.0.1`, `cafile ${tls.caFile}`, `certfile ${tls.certFile}`, `keyfile ${tls.keyFile}`);
+  }
+  if (options.extraConfig) lines.push(options.extraConfig);
+  const configFile = path.join(dir, 'mosquitto.conf');
+  writeFileSync(configFile, lines.join('\n') + '\n');
+
+  let log = '';
+  let child: ChildProcess;
+  const launch = async () => {
+    child = spawn(MOSQUITTO, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => { log += chunk; });
+    await waitFor(() => log.includes(`Opening ipv4 listen socket on port ${port}`) && (!tlsPort || log.includes(`port ${tlsPort}`)), 5000, () => `mosquitto did not start:\n${log}`);
+    await waitForPort(port).catch((error: Error) => { throw new Error(`${error.message}; mosquitto log:\n${log}`); });
+  };
+  const stop = async () => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  await launch();
+  return {
+    host: '127.0.0.1',
+    port,
+    ...(tlsPort ? { tlsPort } : {}),
+    ...(tls ? { tls } : {}),
+    dir,
+    configFile,
+    log: () => log,
+    stop,
+    async restart() {
+      await stop();
+      await launch();
+    },
+    async reload() {
+      const before = log.length;
+      child.kill('SIGHUP');
+      await waitFor(() => log.slice(before).includes('Reloading config'), 5000, () => 'mosquitto did not reload');
+    },
+  };
+}
+
+export async function waitFor(condition: () => boolean, timeoutMs: number, message: () => string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(message());
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function waitForPort(port: number): Promise<void> {
+  const { connect } = await import('node:net');
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.once('connect', () => { socket.destroy(); resolve(true); });
+      socket.once('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`port ${port} did not open`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}

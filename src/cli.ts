@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
 import type { CommandModule, Context, Io } from './context.js';
 import { ExitError, MqError, UsageError, exitCodeFor } from './errors.js';
+import { withGlobalOptions } from './connection/options.js';
 import { closest } from './suggest.js';
 import { createUi, type Ui } from './ui.js';
 
@@ -54,7 +55,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     const module = entry ? (await entry.load()).default : undefined;
 
     const { default: yargs } = await import('yargs');
-    let parser: Argv = yargs(argv)
+    let parser: Argv = withGlobalOptions(yargs(argv))
       .scriptName('mq')
       .usage('$0 <command> [options]\n\nOne MQTT command line: publish, subscribe, request/response, password files, benchmarks and a local broker.')
       .parserConfiguration({ 'boolean-negation': false, 'dot-notation': false })
@@ -66,9 +67,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
       .wrap(Math.min(110, io.stdout.columns ?? 100))
       .showHelpOnFail(false)
       .exitProcess(false)
-      .fail((message, error, instance) => {
+      .fail((message, error) => {
         if (error) throw error;
-        throw new UsageError(improveUsageMessage(message ?? 'Invalid arguments.', instance));
+        throw new UsageError(improveUsageMessage(message ?? 'Invalid arguments.', parser, argv));
       })
       .epilogue('Run mq <command> --help for the options of a command. Docs: README.md');
 
@@ -132,7 +133,9 @@ function report(error: unknown, ui: Ui, debug: boolean): number {
 }
 
 /** yargs says "Unknown argument: x"; add the closest known option or command. */
-function improveUsageMessage(message: string, instance: Argv): string {
+function improveUsageMessage(message: string, instance: Argv, argv: readonly string[]): string {
+  const recommended = /^Did you mean (\S+)\?$/.exec(message);
+  if (recommended) return `Unknown command. Did you mean ${recommended[1]}? (see mq --help)`;
   const unknown = /^Unknown arguments?: (.+)$/.exec(message);
   if (!unknown) return message;
   const first = unknown[1]!.split(', ')[0]!;
@@ -140,6 +143,11 @@ function improveUsageMessage(message: string, instance: Argv): string {
   const names = [...Object.keys(options.key), ...Object.values(options.alias).flat(), ...Object.keys(COMMANDS)];
   const suggestion = closest(first.replace(/^-+/, ''), names.filter((n) => n.length > 1));
   const flag = (n: string) => (COMMANDS[n] ? n : `--${n}`);
-  return `Unknown ${first.startsWith('-') || !unknown[1]!.includes(' ') ? 'option' : 'argument'}: ${first}.` +
+  if (argv.includes(first) && !first.startsWith('-')) {
+    const command = closest(first, Object.keys(COMMANDS));
+    return `Unknown ${requestedCommand(argv) === first ? 'command' : 'argument'}: ${first}.${command ? ` Did you mean ${command}?` : ' See mq --help.'}`;
+  }
+  const shown = first.startsWith('-') ? first : first.length === 1 ? `-${first}` : `--${first}`;
+  return `Unknown option: ${shown}.` +
     (suggestion ? ` Did you mean ${flag(suggestion)}?` : ' See mq --help.');
 }

@@ -1,10 +1,12 @@
 import type { CommandModule } from '../context.js';
 import { withConnectionOptions, type ConnectionArgs } from '../connection/options.js';
+import { brokerLabel } from '../connection/errors.js';
 import { resolveSettings } from '../connection/prepare.js';
 import { describeSource, settingsReport } from '../connection/report.js';
 
 interface ConfigArgs extends ConnectionArgs {
   json?: boolean;
+  check?: boolean;
 }
 
 const command: CommandModule<ConfigArgs> = {
@@ -13,9 +15,20 @@ const command: CommandModule<ConfigArgs> = {
   builder: (yargs) =>
     withConnectionOptions(yargs)
       .option('json', { type: 'boolean', describe: 'Print the settings and their sources as JSON' })
+      .option('check', { type: 'boolean', describe: 'Also connect with these settings and report whether the broker accepts them' })
       .example('$0 config', 'Which broker would mq connect to from here, and why?')
-      .example('$0 config --profile prod --json', 'The prod profile as JSON (password redacted)'),
+      .example('$0 config --profile prod --json', 'The prod profile as JSON (password redacted)')
+      .example('$0 config --check -u alice -P secret', 'Does the broker accept these credentials? (exit 0, or its refusal code)'),
   async run(args, ctx) {
+    if (args.check) {
+      // Imported here: plain `mq config` must not load MQTT.js.
+      const { openConnection } = await import('../connection/connect.js');
+      const connection = await openConnection(args, ctx);
+      await connection.close();
+      const id = connection.clientId();
+      ctx.ui.info(`Connected to ${brokerLabel(connection.settings)} ${id ? `as "${id}"` : '(client id assigned by the broker)'} and disconnected.`);
+      return;
+    }
     const resolved = await resolveSettings(args, ctx, { prompt: false });
     const rows = settingsReport(resolved);
     if (args.json) {

@@ -158,6 +158,8 @@ export function clientOptions(settings: ConnectionSettings, session: SessionOpti
     connectTimeout: (settings.connectTimeout + 5) * 1000,
     queueQoSZero: false,
     resubscribe: true,
+    // Listeners (the -d trace) are attached before the CONNECT goes out.
+    manualConnect: true,
     messageIdProvider: new mqtt.UniqueMessageIdProvider(),
   };
   if (settings.username !== undefined) options.username = settings.username;
@@ -260,6 +262,7 @@ export async function connect(settings: ConnectionSettings, session: SessionOpti
   }
   try {
     await new Promise<void>((resolve, reject) => {
+      client.connect();
       const timer = setTimeout(() => {
         finish(new ConnectionError(`Timed out after ${settings.connectTimeout} s waiting for ${label} to accept the connection.`, {
           hint: 'Check the host and port, or raise --connect-timeout.',

@@ -95,7 +95,7 @@ const transport: Parser = (value, origin) => {
 
 export const SETTINGS: readonly SettingSpec[] = [
   { key: 'host', env: 'MQ_HOST', flag: '-h', parse: text },
-  { key: 'port', env: 'MQ_PORT', flag: '-p', parse: (v, o) => parsePort(v as string, `port in ${o}`) },
+  { key: 'port', env: 'MQ_PORT', flag: '-p', parse: (v, o) => parsePort(v as string, o) },
   { key: 'transport', flag: '-L/--ws', parse: transport },
   { key: 'unix', env: 'MQ_UNIX', flag: '--unix', parse: text, path: true },
   { key: 'username', env: 'MQ_USERNAME', flag: '-u', parse: text },

@@ -40,7 +40,7 @@ export function parseUrl(text: string, origin = '-L'): ParsedUrl {
   const hostPort = /^(\[[^\]]*\]|[^:]*)(?::(.*))?$/.exec(authority)!;
   result.host = hostPort[1]!.replace(/^\[(.*)\]$/, '$1');
   if (result.host === '') throw new ConfigError(`${origin}: "${redactUrl(text)}" names no host.`);
-  if (hostPort[2] !== undefined) result.port = parsePort(hostPort[2], `${origin} port`);
+  if (hostPort[2] !== undefined) result.port = parsePort(hostPort[2], origin);
   if (match[3] !== undefined && match[3] !== '') result.topic = match[3];
   return result;
 }
@@ -54,10 +54,10 @@ function decode(text: string, origin: string): string {
 }
 
 /** A port number 0-65535 from text, strictly (no atoi surprises). */
-export function parsePort(text: string | number, what = 'port'): number {
+export function parsePort(text: string | number, origin = '-p'): number {
   const value = typeof text === 'number' ? text : /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
   if (!Number.isInteger(value) || value < 1 || value > 65535) {
-    throw new ConfigError(`Invalid ${what} "${text}": it must be a whole number from 1 to 65535.`);
+    throw new ConfigError(`Invalid port "${text}" in ${origin}: it must be a whole number from 1 to 65535.`);
   }
   return value;
 }

@@ -101,7 +101,10 @@ export function formatHash(parsed: ParsedHash): string {
 
 const pbkdf2Async = promisify(pbkdf2);
 
-async function digest(parsed: Omit<ParsedHash, 'hash'> & { hashBytes: number }, password: Buffer): Promise<Buffer> {
+/** A hash's parameters without the hash itself, plus the output length to compute. */
+type DigestParams = ParsedHash extends infer T ? (T extends ParsedHash ? Omit<T, 'hash'> & { hashBytes: number } : never) : never;
+
+async function digest(parsed: DigestParams, password: Buffer): Promise<Buffer> {
   switch (parsed.type) {
     case 'sha512':
       return createHash('sha512').update(password).update(parsed.salt).digest();

@@ -30,6 +30,9 @@ const require = createRequire(import.meta.url);
 export const VERSION: string = (require('../package.json') as { version: string }).version;
 
 /** The first word that is not a flag: the command the user asked for. */
+/** A reader that goes away (`mq ... | head -1`) is not an error; streaming commands watch for it themselves. */
+function ignoreClosedPipe(): void {}
+
 function requestedCommand(argv: readonly string[]): string | undefined {
   return argv.find((arg) => !arg.startsWith('-'));
 }
@@ -42,6 +45,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
   let ui: Ui = createUi(io);
   let debug = argv.includes('--debug') || argv.includes('-d');
   const cleanups: (() => void)[] = [];
+  // Kept for the life of the process: the error arrives after the write that caused it.
+  if (!io.stdout.listeners('error').includes(ignoreClosedPipe)) io.stdout.on('error', ignoreClosedPipe);
   try {
     if (argv.length === 1 && argv[0] === '--version') {
       io.stdout.write(VERSION + '\n');
@@ -50,6 +55,11 @@ export async function main(argv: string[], io: Io): Promise<number> {
     // A password given with -P must not stay visible in `ps`.
     if (argv.some((arg) => arg === '-P' || arg === '--pw' || arg.startsWith('--pw='))) io.title = 'mq';
 
+    if (argv.includes('-o')) {
+      const { readFile } = await import('node:fs/promises');
+      const { expandOptionsFile } = await import('./connection/options-file.js');
+      argv = await expandOptionsFile(argv, (file) => readFile(file, 'utf8'));
+    }
     const name = requestedCommand(argv);
     const entry = name !== undefined ? COMMANDS[name] : undefined;
     const module = entry ? (await entry.load()).default : undefined;
@@ -71,16 +81,19 @@ export async function main(argv: string[], io: Io): Promise<number> {
         if (error) throw error;
         throw new UsageError(improveUsageMessage(message ?? 'Invalid arguments.', parser, argv));
       })
+      .middleware((args) => lastValueWins(args, parser), true)
       .epilogue('Run mq <command> --help for the options of a command. Docs: README.md');
 
     for (const [commandName, commandEntry] of Object.entries(COMMANDS)) {
       if (module && commandName === name) {
-        parser = parser.command(module.command, module.describe, (y) => module.builder(y), async (args) => {
+        const handler = async (args: Record<string, unknown>) => {
           ui = createUi(io, { quiet: Boolean(args.quiet), debug: Boolean(args.debug) });
           debug = Boolean(args.debug);
           const ctx = createContext(io, ui, commandName, cleanups);
           await module.run(args as never, ctx);
-        }, [], false);
+        };
+        // Nested subcommands (bench pub) get the same handler: yargs runs only the innermost one.
+        parser = parser.command(module.command, module.describe, (y) => module.builder(y, handler), handler, [], false);
       } else {
         parser = parser.command(commandName, commandEntry.describe);
       }
@@ -91,6 +104,18 @@ export async function main(argv: string[], io: Io): Promise<number> {
     return report(error, ui, debug);
   } finally {
     for (const cleanup of cleanups) cleanup();
+  }
+}
+
+/**
+ * yargs collects a repeated scalar option into an array; mosquitto lets the last one win
+ * (and -o options files rely on that). Options declared as arrays keep every value.
+ */
+function lastValueWins(args: Record<string, unknown>, parser: Argv): void {
+  const options = (parser as unknown as { getOptions(): { array: string[]; alias: Record<string, string[]> } }).getOptions();
+  const arrays = new Set(options.array.flatMap((key) => [key, ...(options.alias[key] ?? [])]));
+  for (const [key, value] of Object.entries(args)) {
+    if (key !== '_' && Array.isArray(value) && !arrays.has(key)) args[key] = value[value.length - 1];
   }
 }
 

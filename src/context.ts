@@ -38,6 +38,10 @@ export interface CommandModule<Args = Record<string, unknown>> {
   command: string;
   describe: string;
   aliases?: string[];
-  builder(yargs: Argv): Argv;
+  /**
+   * `runNested` is for nested subcommands (`mq bench pub`): give it as their yargs handler, since
+   * yargs runs only the innermost handler; it calls `run` with the context, like the command's own.
+   */
+  builder(yargs: Argv, runNested?: (args: Record<string, unknown>) => Promise<void>): Argv;
   run(args: Args, ctx: Context): Promise<void>;
 }

@@ -5,12 +5,13 @@ import type { RawLayer } from './resolve.js';
  * Flags shared by every network command (pub, sub, rr, bench), named as mosquitto names them.
  * No yargs `default:` for anything env or rc can set: resolve.ts applies defaults, so it can
  * tell a flag from a default. Help is --help only: -h is the host, as in mosquitto.
+ * `omit` leaves out options whose letters a command uses otherwise (bench: -c clients, -I interval).
  */
-export function withConnectionOptions<T>(yargs: Argv<T>) {
+export function withConnectionOptions<T>(yargs: Argv<T>, omit: readonly string[] = []) {
   const group = 'Connection:';
   const tls = 'TLS:';
   const will = 'Will:';
-  return yargs
+  return (omit.length > 0 ? skipOptions(yargs, omit) : yargs)
     .option('host', { alias: 'h', type: 'string', group, describe: 'Broker host', defaultDescription: 'localhost' })
     .option('port', { alias: 'p', type: 'string', group, describe: 'Broker port', defaultDescription: '1883, 8883 with TLS' })
     .option('url', { alias: 'L', type: 'string', group, describe: 'mqtt[s]://[user[:pass]@]host[:port][/topic], or ws[s]://' })
@@ -47,6 +48,26 @@ export function withConnectionOptions<T>(yargs: Argv<T>) {
     .option('will-payload', { type: 'string', group: will, describe: 'Payload of the will message' })
     .option('will-qos', { type: 'string', group: will, describe: 'QoS of the will message', defaultDescription: '0' })
     .option('will-retain', { type: 'boolean', group: will, describe: 'Retain the will message' });
+}
+
+/**
+ * `yargs` whose .option() skips the named options. Every other method runs on (and returns) the
+ * real instance: yargs keeps private state that a proxy cannot stand in for.
+ */
+function skipOptions<T>(yargs: Argv<T>, omit: readonly string[]): Argv<T> {
+  const view: Argv<T> = new Proxy(yargs, {
+    get(target, property) {
+      if (property === 'option') {
+        return (key: string, definition: object) => {
+          if (!omit.includes(key)) (target as unknown as { option(k: string, d: object): unknown }).option(key, definition);
+          return view;
+        };
+      }
+      const value = Reflect.get(target, property) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+  return view;
 }
 
 /** Flags every command has, network or not. */

@@ -1,13 +1,69 @@
 import type { CommandModule } from '../context.js';
-import { UsageError } from '../errors.js';
+import { withConnectionOptions, type ConnectionArgs } from '../connection/options.js';
+import type { SubArgs } from '../sub/options.js';
 
-// Placeholder until the command lands; replaced by its own issue.
-const command: CommandModule = {
+type Args = ConnectionArgs & Omit<SubArgs, 'topic' | 'filterOut' | 'unsubscribe' | 'where'> & {
+  topic?: string | string[];
+  filterOut?: string | string[];
+  unsubscribe?: string | string[];
+  where?: string | string[];
+};
+
+const list = (value: string | string[] | undefined): string[] | undefined =>
+  value === undefined ? undefined : (Array.isArray(value) ? value : [value]).map(String);
+
+const command: CommandModule<Args> = {
   command: 'sub',
-  describe: '',
-  builder: (yargs) => yargs,
-  async run() {
-    throw new UsageError('mq sub is not available in this build yet.');
+  describe: 'Subscribe and print messages (mosquitto_sub)',
+  builder: (yargs) => {
+    const group = 'Subscribe:';
+    const output = 'Output:';
+    const filters = 'Filters:';
+    const v5 = 'MQTT v5 subscription options:';
+    // Repeatable flags are plain strings (yargs collects repeats into an array): an `array`
+    // option would swallow the words after it.
+    return withConnectionOptions(yargs)
+      .option('topic', { alias: 't', type: 'string', group, describe: 'Topic filter to subscribe to (repeatable)' })
+      .option('qos', { alias: 'q', type: 'string', group, describe: 'QoS of the subscriptions: 0, 1 or 2', defaultDescription: '0' })
+      .option('C', { type: 'string', group, describe: 'Exit after N messages (counted after -R, -T, --grep and --where)' })
+      .option('W', { type: 'string', group, describe: 'Exit after this many seconds with "Timed out" (exit 27)' })
+      .option('E', { type: 'boolean', group, describe: 'Exit once the subscriptions are acknowledged' })
+      .option('R', { type: 'boolean', group, describe: 'Do not print retained messages (stale on subscribe)' })
+      .option('retained-only', { type: 'boolean', group, describe: 'Print only retained messages; exit at the first fresh one' })
+      .option('unsubscribe', { alias: 'U', type: 'string', group, describe: 'Unsubscribe from this filter after subscribing (repeatable)' })
+      .option('remove-retained', { type: 'boolean', group, describe: 'Clear every retained message received (publishes an empty retained message)' })
+      .option('M', { type: 'string', group, describe: 'Removal publishes in flight at once (--remove-retained)', defaultDescription: '20' })
+      .option('filter-out', { alias: 'T', type: 'string', group: filters, describe: 'Do not print messages on topics matching this filter (repeatable)' })
+      .option('grep', { type: 'string', group: filters, describe: 'Only messages whose payload matches this regular expression; (?i) ignores case' })
+      .option('where', { type: 'string', group: filters, describe: "Only JSON payloads where this holds, e.g. 'temp>30', 'status==alarm', '/a/0/b>=1' (repeatable: all must hold)" })
+      .option('random-filter', { type: 'string', group: filters, describe: 'Print only this percentage of messages (0.1-100)' })
+      .option('verbose', { alias: 'v', type: 'boolean', group: output, describe: 'Print the topic before the payload' })
+      .option('N', { type: 'boolean', group: output, describe: 'Do not print a newline after each message' })
+      .option('F', { type: 'string', group: output, describe: 'Output format: %t topic, %p payload, %j JSON, @H:@M:@S time, ... (see README)' })
+      .option('pretty', { type: 'boolean', group: output, describe: 'Indent %j / %J JSON' })
+      .option('json', { type: 'boolean', group: output, describe: 'One JSON object per message (NDJSON); binary payloads as base64' })
+      .option('encoding', { type: 'string', group: output, describe: 'Print payloads as hex or base64 (plain and -v output)' })
+      .option('utc', { type: 'boolean', group: output, describe: 'Times in -F (@ fields, %I) in UTC instead of local time' })
+      .option('no-local', { type: 'boolean', group: v5, describe: 'Do not receive our own publishes' })
+      .option('retain-as-published', { type: 'boolean', group: v5, describe: 'Keep the retain flag as the publisher set it' })
+      .option('retain-handling', { type: 'string', group: v5, describe: '0 send retained messages, 1 only for a new subscription, 2 never' })
+      .example("$0 sub -t 'sensors/#' -v", 'Print the topic and payload of every message under sensors/')
+      .example("$0 sub -t 'sensors/#' -C 1 -W 5", 'Wait up to 5 s for one message (exit 27 on timeout)')
+      .example("$0 sub -t '#' --retained-only --remove-retained", 'Clear every retained message, then exit')
+      .example("$0 sub -t 'sensors/#' --where 'temp>30' --json", 'Hot readings as NDJSON')
+      .example("$0 sub -t 'logs/#' --grep '(?i)error' | head -n 1", 'The first error line, then exit quietly')
+      .example("$0 sub -c -i logger -q 1 -t 'events/#'", 'A persistent session: nothing is missed between runs');
+  },
+  async run(args, ctx) {
+    // Loaded here: `mq sub --help` must not load MQTT.js.
+    const { runSub } = await import('../sub/run.js');
+    await runSub({
+      ...args,
+      topic: list(args.topic),
+      filterOut: list(args.filterOut),
+      unsubscribe: list(args.unsubscribe),
+      where: list(args.where),
+    }, ctx);
   },
 };
 export default command;

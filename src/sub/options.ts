@@ -1,0 +1,216 @@
+import { UsageError } from '../errors.js';
+import { filterProblem } from '../mqtt/topic.js';
+import { compilePayloadFilter, type PayloadFilter } from './payload-filter.js';
+
+/** The flags of `mq sub` beyond the connection ones, as yargs gives them. */
+export interface SubArgs {
+  topic?: string[];
+  qos?: string;
+  C?: string;
+  W?: string;
+  E?: boolean;
+  R?: boolean;
+  retainedOnly?: boolean;
+  filterOut?: string[];
+  unsubscribe?: string[];
+  removeRetained?: boolean;
+  randomFilter?: string;
+  M?: string;
+  N?: boolean;
+  verbose?: boolean;
+  pretty?: boolean;
+  F?: string;
+  json?: boolean;
+  encoding?: string;
+  utc?: boolean;
+  noLocal?: boolean;
+  retainAsPublished?: boolean;
+  retainHandling?: string;
+  grep?: string;
+  where?: string[];
+}
+
+export interface Subscription {
+  topic: string;
+  qos: 0 | 1 | 2;
+  /** v5 subscription options; left out under MQTT 3.x. */
+  nl?: boolean;
+  rap?: boolean;
+  rh?: 0 | 1 | 2;
+}
+
+/** Everything `mq sub` will do, validated before it connects. */
+export interface SubPlan {
+  subscriptions: Subscription[];
+  unsubscribe: string[];
+  qos: 0 | 1 | 2;
+  /** -C: exit after this many handled messages. */
+  count?: number;
+  /** -W: seconds without a message before giving up (exit 27). */
+  timeoutSeconds?: number;
+  /** -E: exit once the SUBACK arrived. */
+  exitAfterSubscribe: boolean;
+  /** -R */
+  ignoreRetained: boolean;
+  retainedOnly: boolean;
+  filterOut: string[];
+  removeRetained: boolean;
+  /** --random-filter as a probability 0 < p <= 1 of printing a message. */
+  printChance: number;
+  /** -M: removal publishes in flight at once. */
+  maxInflight: number;
+  payloadFilter?: PayloadFilter;
+  output: {
+    verbose: boolean;
+    eol: boolean;
+    format?: string;
+    pretty: boolean;
+    json: boolean;
+    encoding?: 'hex' | 'base64';
+    timezone?: 'local' | 'utc';
+  };
+  /** v5 receive-maximum as mosquitto sends it: 20, or -C N when N < 20. */
+  receiveMaximum: number;
+  /** Notes for stderr about flags that have no effect here (v5-only options under 3.x). */
+  warnings: string[];
+}
+
+export interface PlanContext {
+  protocolVersion: 3 | 4 | 5;
+  /** The topic of a `-L mqtt://host/topic` URL: subscribed to as if given with -t. */
+  urlTopic?: string;
+}
+
+/** Validate the sub flags and turn them into a plan. Pure; throws UsageError with one clear line. */
+export function planSubscription(args: SubArgs, context: PlanContext): SubPlan {
+  const v5 = context.protocolVersion === 5;
+  const warnings: string[] = [];
+  const topics = [...(args.topic ?? []).map(String)];
+  if (context.urlTopic !== undefined) topics.push(context.urlTopic);
+  const unsubscribe = (args.unsubscribe ?? []).map(String);
+  if (topics.length === 0 && unsubscribe.length === 0) {
+    throw new UsageError("No topic to subscribe to: give one or more -t TOPIC, e.g. mq sub -t 'sensors/#' -v.");
+  }
+  for (const topic of topics) checkFilter(topic, 'subscription topic', '-t');
+  for (const topic of unsubscribe) checkFilter(topic, 'unsubscribe topic', '-U');
+  const filterOut = (args.filterOut ?? []).map(String);
+  for (const topic of filterOut) checkFilter(topic, 'filter topic', '-T');
+
+  const qos = parseQos(args.qos);
+  const count = args.C === undefined ? undefined : parseWhole(args.C, 1, 'message count', '-C', 'at least 1');
+  const timeoutSeconds = args.W === undefined ? undefined : parseSeconds(args.W);
+  const maxInflight = args.M === undefined ? 20 : parseWhole(args.M, 1, 'maximum inflight messages', '-M', 'at least 1');
+
+  if (args.R && args.retainedOnly) {
+    throw new UsageError("Combining '-R' and '--retained-only' makes no sense: -R hides the retained messages that --retained-only prints.");
+  }
+  let printChance = 1;
+  if (args.randomFilter !== undefined) {
+    const chance = /^\s*\d+(\.\d*)?\s*$|^\s*\.\d+\s*$/.test(args.randomFilter) ? Number(args.randomFilter) : NaN;
+    if (!(chance >= 0.1 && chance <= 100)) {
+      throw new UsageError(`Invalid --random-filter chance "${args.randomFilter}": it must be a percentage from 0.1 to 100.`);
+    }
+    printChance = chance / 100;
+  }
+
+  let retainHandling: 0 | 1 | 2 | undefined;
+  if (args.retainHandling !== undefined) {
+    const rh = String(args.retainHandling).trim();
+    if (rh !== '0' && rh !== '1' && rh !== '2') {
+      throw new UsageError(`Invalid --retain-handling "${args.retainHandling}": use 0 (send retained messages), 1 (only for a new subscription) or 2 (never).`);
+    }
+    retainHandling = Number(rh) as 0 | 1 | 2;
+  }
+  if (!v5) {
+    for (const [given, flag] of [[args.noLocal, '--no-local'], [args.retainAsPublished, '--retain-as-published'], [retainHandling !== undefined, '--retain-handling']] as const) {
+      if (given) warnings.push(`${flag} is an MQTT v5 subscription option and has no effect with MQTT 3.x; add -V 5 to use it.`);
+    }
+  }
+
+  const output = planOutput(args);
+  const payloadFilter = compilePayloadFilter({
+    ...(args.grep !== undefined ? { grep: String(args.grep) } : {}),
+    ...(args.where !== undefined ? { where: args.where.map(String) } : {}),
+  });
+
+  const subscriptions = unique(topics).map((topic): Subscription => {
+    if (!v5) return { topic, qos };
+    // mosquitto: -R under v5 also asks the broker not to send retained messages (retain handling 2).
+    const rh = retainHandling ?? (args.R ? 2 : 0);
+    return { topic, qos, nl: Boolean(args.noLocal), rap: Boolean(args.retainAsPublished), rh };
+  });
+
+  return {
+    subscriptions,
+    unsubscribe: unique(unsubscribe),
+    qos,
+    ...(count !== undefined ? { count } : {}),
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+    exitAfterSubscribe: Boolean(args.E),
+    ignoreRetained: Boolean(args.R),
+    retainedOnly: Boolean(args.retainedOnly),
+    filterOut,
+    removeRetained: Boolean(args.removeRetained),
+    printChance,
+    maxInflight,
+    ...(payloadFilter ? { payloadFilter } : {}),
+    output,
+    receiveMaximum: count !== undefined && count < 20 ? count : 20,
+    warnings,
+  };
+}
+
+function planOutput(args: SubArgs): SubPlan['output'] {
+  let encoding: 'hex' | 'base64' | undefined;
+  if (args.encoding !== undefined) {
+    const e = String(args.encoding).toLowerCase();
+    if (e !== 'hex' && e !== 'base64') throw new UsageError(`Invalid --encoding "${args.encoding}": use hex or base64.`);
+    encoding = e;
+  }
+  const timezone = args.utc ? 'utc' : undefined;
+  const format = args.F === undefined ? undefined : String(args.F);
+  if (format !== undefined && args.json) throw new UsageError('-F and --json both choose the output format; give only one.');
+  if (encoding !== undefined && (format !== undefined || args.json)) {
+    throw new UsageError('--encoding applies to the plain and -v output; with -F use %x or %X, and --json already encodes binary payloads as base64.');
+  }
+  return {
+    verbose: Boolean(args.verbose),
+    eol: !args.N,
+    ...(format !== undefined ? { format } : {}),
+    pretty: Boolean(args.pretty),
+    json: Boolean(args.json),
+    ...(encoding ? { encoding } : {}),
+    ...(timezone ? { timezone } : {}),
+  };
+}
+
+function checkFilter(topic: string, what: string, flag: string): void {
+  const problem = filterProblem(topic);
+  if (problem) throw new UsageError(`Invalid ${what} '${topic}' (${flag}): ${problem}.`);
+}
+
+function parseQos(text: string | undefined): 0 | 1 | 2 {
+  if (text === undefined) return 0;
+  const t = String(text).trim();
+  if (t !== '0' && t !== '1' && t !== '2') throw new UsageError(`Invalid QoS "${text}" (-q): use 0, 1 or 2.`);
+  return Number(t) as 0 | 1 | 2;
+}
+
+function parseWhole(text: string, min: number, what: string, flag: string, rule: string): number {
+  const t = String(text).trim();
+  const n = /^-?\d+$/.test(t) ? Number(t) : NaN;
+  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`Invalid ${what} "${text}" (${flag}): it must be a whole number, ${rule}.`);
+  return n;
+}
+
+/** -W: seconds; fractions are allowed (mosquitto takes whole seconds only). */
+function parseSeconds(text: string): number {
+  const t = String(text).trim();
+  const n = /^\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
+  if (!(n > 0) || n > 2_147_483) throw new UsageError(`Invalid timeout "${text}" (-W): it must be a number of seconds greater than 0.`);
+  return n;
+}
+
+function unique(items: string[]): string[] {
+  return [...new Set(items)];
+}

@@ -1,0 +1,114 @@
+/**
+ * stdout for a stream of messages. On a pipe or file, formatted messages are gathered and written
+ * together once per event-loop turn (or every 64 KiB): one syscall for a whole socket read instead of
+ * one per message. On a terminal every message is written at once, so a human sees it immediately.
+ */
+export interface OutputWriter {
+  /** Queue one formatted message. Never throws; after the reader went away it does nothing. */
+  write(chunk: Buffer): void;
+  /** Write what is queued and wait until the stream took it (or failed). */
+  flush(): Promise<void>;
+  /** True once stdout failed (EPIPE: the reader closed the pipe). */
+  readonly closed: boolean;
+}
+
+export interface WriterOptions {
+  /** Gather writes (pipes and files); false for a terminal. */
+  batch: boolean;
+  /** Flush at once when this many bytes are queued. */
+  batchBytes?: number;
+  /**
+   * stdout failed: `error.code === 'EPIPE'` when the reader went away (`| head -n 1`), which the
+   * caller treats as a normal end. Called once.
+   */
+  onClosed(error: NodeJS.ErrnoException): void;
+  /** true when the stream's buffer is full (stop reading from the broker), false when it drained. */
+  onPressure?(full: boolean): void;
+}
+
+type Stream = NodeJS.WritableStream;
+
+export function createOutputWriter(stream: Stream, options: WriterOptions): OutputWriter {
+  const batchBytes = options.batchBytes ?? 64 * 1024;
+  let chunks: Buffer[] = [];
+  let queuedBytes = 0;
+  let scheduled = false;
+  let closed = false;
+  let pending = 0; // writes the stream has not confirmed yet
+  let waiters: (() => void)[] = [];
+  let full = false;
+
+  const settle = () => {
+    if (pending > 0 && !closed) return;
+    const list = waiters;
+    waiters = [];
+    for (const resolve of list) resolve();
+  };
+  const fail = (error: NodeJS.ErrnoException) => {
+    if (closed) return;
+    closed = true;
+    chunks = [];
+    queuedBytes = 0;
+    options.onClosed(error);
+    settle();
+  };
+  const onWritten = (error?: Error | null) => {
+    pending--;
+    if (error) fail(error as NodeJS.ErrnoException);
+    settle();
+  };
+  const onDrain = () => {
+    full = false;
+    options.onPressure?.(false);
+  };
+  stream.on('error', (error: NodeJS.ErrnoException) => fail(error));
+
+  const send = (data: Buffer) => {
+    pending++;
+    let ok: boolean;
+    try {
+      ok = stream.write(data, onWritten);
+    } catch (error) {
+      // Synchronous streams (files, /dev/null) can throw from write().
+      pending--;
+      fail(error as NodeJS.ErrnoException);
+      return;
+    }
+    if (!ok && !full && !closed) {
+      full = true;
+      options.onPressure?.(true);
+      stream.once('drain', onDrain);
+    }
+  };
+  const flushQueued = () => {
+    scheduled = false;
+    if (closed || queuedBytes === 0 && chunks.length === 0) return;
+    const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, queuedBytes);
+    chunks = [];
+    queuedBytes = 0;
+    send(data);
+  };
+
+  return {
+    get closed() { return closed; },
+    write(chunk) {
+      if (closed || chunk.length === 0) return;
+      if (!options.batch) {
+        send(chunk);
+        return;
+      }
+      chunks.push(chunk);
+      queuedBytes += chunk.length;
+      if (queuedBytes >= batchBytes) flushQueued();
+      else if (!scheduled) {
+        scheduled = true;
+        setImmediate(flushQueued);
+      }
+    },
+    flush() {
+      flushQueued();
+      if (pending === 0 || closed) return Promise.resolve();
+      return new Promise((resolve) => waiters.push(resolve));
+    },
+  };
+}

@@ -1,0 +1,357 @@
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { Aedes, type AuthenticateError, type Client, type ConnectPacket } from 'aedes';
+import { WebSocketServer, createWebSocketStream } from 'ws';
+import { ConfigError, MqError } from '../errors.js';
+import { describeFsError } from '../passwd/file.js';
+import { decideLogin, type PasswordTable } from './auth.js';
+import {
+  connectedLine, connectionFailedLine, disconnectedLine, formatAddress, newConnectionLine, refusedLine,
+  subscribedLine, unsubscribedLine, unsupportedVersionLine, willLine, type ConnectInfo, type DisconnectReason,
+} from './log.js';
+import { connackV3, connackV5 } from './packets.js';
+import { listenerUrl, type BrokerSettings, type ListenerKind, type ListenerSettings } from './settings.js';
+
+export interface StartOptions {
+  settings: BrokerSettings;
+  /** The loaded password file, when there is one. */
+  table?: PasswordTable | undefined;
+  /** One line of the -v log (no timestamp, no newline). Called for every event; drop them without -v. */
+  log(line: string): void;
+}
+
+export interface BoundListener {
+  kind: ListenerKind;
+  host: string | undefined;
+  port: number;
+  url: string;
+}
+
+export interface RunningBroker {
+  listeners: BoundListener[];
+  /** Use a reloaded password file; clients whose login it no longer accepts are disconnected (as mosquitto does). */
+  setPasswordTable(table: PasswordTable | undefined): Promise<{ disconnected: number }>;
+  /** Stop listening, disconnect every client and release everything. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** What a v5 client is told; aedes 1.x speaks MQTT 3.1 and 3.1.1 only. */
+const V5_UNSUPPORTED = 'mq broker supports MQTT 3.1 and 3.1.1 only; connect with -V 311';
+
+interface Peer {
+  address: string;
+  kind: ListenerKind;
+}
+
+interface Closable {
+  close(): Promise<void>;
+}
+
+/**
+ * Start aedes with in-memory retained messages and sessions behind every listener in the settings.
+ * Throws one clear MqError when a listener cannot start (port in use, bad certificate), after closing
+ * the ones that did.
+ */
+export async function startBroker(options: StartOptions): Promise<RunningBroker> {
+  const { settings, log } = options;
+  let table = options.table;
+  let shuttingDown = false;
+
+  const peers = new WeakMap<object, Peer>();
+  const connects = new WeakMap<Client, ConnectInfo>();
+  const credentials = new WeakMap<Client, { username: string | undefined; password: Buffer | undefined }>();
+  const ready = new WeakSet<Client>();
+  const takenOver = new WeakSet<Client>();
+  const revoked = new WeakMap<Client, string>();
+  const failures = new WeakMap<Client, Error>();
+  // Errors we raised ourselves to end a refused connection: already logged.
+  const handled = new WeakSet<Error>();
+
+  const refuseWith = (error: Error): Error => {
+    handled.add(error);
+    return error;
+  };
+
+  const aedes = await Aedes.createBroker({
+    preConnect(client, packet, callback) {
+      const peer = peers.get(client.conn);
+      const info = connectInfo(packet, peer);
+      connects.set(client, info);
+      if (info.protocolVersion === 5) {
+        // Refuse in the client's own protocol: a wrong password still reads as 135, as with mosquitto.
+        decideLogin({ table, allowAnonymous: settings.allowAnonymous }, { username: packet.username, password: packet.password })
+          .then((decision) => {
+            log(decision.ok ? unsupportedVersionLine(info) : refusedLine(info, decision.reason, 135));
+            const connack = decision.ok ? connackV5(132, V5_UNSUPPORTED) : connackV5(135);
+            client.conn.write(connack, () => callback(refuseWith(new Error('refused')), false));
+          }, (error: unknown) => callback(error as Error, false));
+        return;
+      }
+      if (packet.clientId === '' && packet.clean === false) {
+        // [MQTT-3.1.3-8]: a session needs a client id to be found again.
+        log(`Client <unknown> from ${info.address} refused: a zero-length client id needs a clean session (CONNACK 2).`);
+        client.conn.write(connackV3(2), () => callback(refuseWith(new Error('refused')), false));
+        return;
+      }
+      callback(null, true);
+    },
+
+    authenticate(client, username, password, done) {
+      decideLogin({ table, allowAnonymous: settings.allowAnonymous }, { username, password }).then((decision) => {
+        if (decision.ok) {
+          credentials.set(client, { username, password });
+          const previous = clients()[client.id];
+          if (previous && previous !== client) takenOver.add(previous);
+          done(null, true);
+          return;
+        }
+        const info = connects.get(client);
+        if (info) log(refusedLine(info, decision.reason, 5));
+        // mosquitto answers a refused login with 5 (not authorised), never 4.
+        const error = Object.assign(refuseWith(new Error('not authorised')), { returnCode: 5 }) as AuthenticateError;
+        done(error, null);
+      }, (error: unknown) => done(Object.assign(error as Error, { returnCode: 3 }) as AuthenticateError, null));
+    },
+  });
+
+  const clients = () => (aedes as unknown as { clients: Record<string, Client> }).clients;
+
+  // aedes emits 'error' for failures outside any client (e.g. clearing wills); log them, never crash.
+  (aedes as unknown as NodeJS.EventEmitter).on('error', (error: Error) => log(`Broker error: ${error.message}.`));
+
+  aedes.on('clientReady', (client) => {
+    ready.add(client);
+    const info = connects.get(client);
+    if (!info) return;
+    log(connectedLine({ ...info, clientId: client.id }));
+    const will = (client as unknown as { will?: ConnectPacket['will'] | null }).will;
+    if (will) {
+      const bytes = typeof will.payload === 'string' ? Buffer.byteLength(will.payload) : will.payload.length;
+      log(willLine(client.id, { topic: will.topic, bytes, qos: will.qos ?? 0, retain: will.retain ?? false }));
+    }
+  });
+
+  aedes.on('clientDisconnect', (client) => {
+    log(disconnectedLine(client.id, disconnectReason(client)));
+  });
+
+  aedes.on('clientError', (client, error) => {
+    if (handled.has(error)) return;
+    if (ready.has(client)) {
+      failures.set(client, error);
+    } else {
+      const peer = peers.get(client.conn);
+      log(connectionFailedLine(peer?.address ?? 'unknown address', error.message));
+    }
+  });
+
+  aedes.on('connectionError', (client, error) => {
+    if (handled.has(error)) return;
+    const peer = peers.get(client.conn);
+    log(connectionFailedLine(peer?.address ?? 'unknown address', error.message));
+  });
+
+  aedes.on('subscribe', (subscriptions, client) => {
+    for (const subscription of subscriptions) {
+      // aedes reports a refused subscription with the SUBACK failure code 128 as its QoS.
+      log((subscription.qos as number) === 128
+        ? `Client ${client.id} was refused the subscription to '${subscription.topic}'.`
+        : subscribedLine(client.id, subscription.topic, subscription.qos));
+    }
+  });
+
+  aedes.on('unsubscribe', (topics, client) => {
+    // aedes also reports the subscriptions it drops when a client goes away: not an UNSUBSCRIBE.
+    if (client.closed) return;
+    for (const topic of topics) log(unsubscribedLine(client.id, topic));
+  });
+
+  function disconnectReason(client: Client): DisconnectReason {
+    if (shuttingDown) return { kind: 'shutdown' };
+    if (takenOver.has(client)) return { kind: 'takeover' };
+    const revokedReason = revoked.get(client);
+    if (revokedReason !== undefined) return { kind: 'revoked', reason: revokedReason };
+    const failure = failures.get(client);
+    if (failure) return failure.message === 'keep alive timeout' ? { kind: 'timeout' } : { kind: 'error', message: failure.message };
+    // aedes sets _disconnected only when the client sent DISCONNECT.
+    if ((client as unknown as { _disconnected?: boolean })._disconnected) return { kind: 'disconnect' };
+    return { kind: 'closed' };
+  }
+
+  const sockets = new Set<Socket>();
+  const track = (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  };
+  const accept = (conn: Duplex, socket: Socket, kind: ListenerKind, port: number, request?: IncomingMessage) => {
+    const address = formatAddress(socket.remoteAddress, socket.remotePort);
+    peers.set(conn, { address, kind });
+    log(newConnectionLine(address, kind, port));
+    aedes.handle(conn, request);
+  };
+
+  const started: Closable[] = [];
+  const bound: BoundListener[] = [];
+  try {
+    for (const listener of settings.listeners) {
+      const { closable, port } = await startListener(listener, { accept, track, log });
+      started.push(closable);
+      bound.push({ kind: listener.kind, host: listener.host, port, url: listenerUrl(listener.kind, listener.host, port) });
+    }
+  } catch (error) {
+    await Promise.all(started.map((s) => s.close()));
+    await new Promise<void>((resolve) => aedes.close(() => resolve()));
+    throw error;
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    listeners: bound,
+    async setPasswordTable(next) {
+      table = next;
+      let disconnected = 0;
+      for (const client of Object.values(clients())) {
+        const given = credentials.get(client);
+        if (!given || client.closed) continue;
+        const decision = await decideLogin({ table, allowAnonymous: settings.allowAnonymous }, given);
+        if (!decision.ok) {
+          revoked.set(client, decision.reason);
+          disconnected += 1;
+          client.close();
+        }
+      }
+      return { disconnected };
+    },
+    close() {
+      closing ??= (async () => {
+        shuttingDown = true;
+        const stopped = Promise.all(started.map((s) => s.close()));
+        await new Promise<void>((resolve) => aedes.close(() => resolve()));
+        for (const socket of sockets) socket.destroy();
+        await stopped;
+      })();
+      return closing;
+    },
+  };
+}
+
+function connectInfo(packet: ConnectPacket, peer: Peer | undefined): ConnectInfo {
+  return {
+    clientId: packet.clientId,
+    address: peer?.address ?? 'unknown address',
+    protocolVersion: packet.protocolVersion ?? 4,
+    clean: packet.clean ?? true,
+    keepalive: packet.keepalive ?? 0,
+    username: packet.username,
+  };
+}
+
+interface ListenerHooks {
+  accept(conn: Duplex, socket: Socket, kind: ListenerKind, port: number, request?: IncomingMessage): void;
+  track(socket: Socket): void;
+  log(line: string): void;
+}
+
+async function startListener(listener: ListenerSettings, hooks: ListenerHooks): Promise<{ closable: Closable; port: number }> {
+  const tls = listener.tls ? await readTlsFiles(listener) : undefined;
+  let server: NetServer | HttpServer;
+  let wss: WebSocketServer | undefined;
+  let port = listener.port;
+  try {
+    switch (listener.kind) {
+      case 'mqtt':
+        server = createNetServer((socket) => hooks.accept(socket, socket, 'mqtt', port));
+        break;
+      case 'mqtts':
+        server = createTlsServer(tls!, (socket: TLSSocket) => hooks.accept(socket, socket, 'mqtts', port));
+        break;
+      case 'ws':
+      case 'wss': {
+        const http = listener.kind === 'ws' ? createHttpServer(notWebSocket) : createHttpsServer(tls!, notWebSocket);
+        // MQTT.js asks for /mqtt, other clients for / or anything: accept every path, as mosquitto does.
+        wss = new WebSocketServer({ server: http });
+        wss.on('connection', (ws, request) => {
+          const stream = createWebSocketStream(ws);
+          stream.on('error', () => {}); // aedes listens too; this keeps an early error from throwing
+          hooks.accept(stream, request.socket, listener.kind, port, request);
+        });
+        server = http;
+        break;
+      }
+    }
+  } catch (error) {
+    throw new ConfigError(`Cannot use the certificate ${listener.tls?.certFile} with the key ${listener.tls?.keyFile}: ${(error as Error).message}.`, { cause: error });
+  }
+  server.on('connection', (socket: Socket) => hooks.track(socket));
+  if (listener.kind === 'mqtts' || listener.kind === 'wss') {
+    server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
+      hooks.log(connectionFailedLine(formatAddress(socket.remoteAddress, socket.remotePort), error.message));
+    });
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error) => reject(listenError(error as NodeJS.ErrnoException, listener)));
+    server.listen({ port: listener.port, ...(listener.host !== undefined ? { host: listener.host } : {}) }, () => resolve());
+  });
+  server.on('error', (error) => hooks.log(`Listener ${listener.origin} error: ${error.message}.`));
+  port = (server.address() as { port: number }).port;
+
+  return {
+    port,
+    closable: {
+      close: () => new Promise<void>((resolve) => {
+        wss?.close();
+        server.close(() => resolve());
+        if ('closeAllConnections' in server) server.closeAllConnections();
+      }),
+    },
+  };
+}
+
+/** A plain HTTP request to a WebSocket listener: say what it is. */
+function notWebSocket(_request: IncomingMessage, response: import('node:http').ServerResponse): void {
+  response.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' });
+  response.end('This is an MQTT over WebSocket listener: connect with an MQTT client, e.g. mq sub -L ws://HOST:PORT/TOPIC\n');
+}
+
+async function readTlsFiles(listener: ListenerSettings): Promise<{ cert: Buffer; key: Buffer; ca?: Buffer; requestCert: boolean; rejectUnauthorized: boolean }> {
+  const files = listener.tls!;
+  const read = async (what: string, file: string) => {
+    try {
+      return await readFile(file);
+    } catch (error) {
+      throw new ConfigError(`Cannot read the ${what} ${file}: ${describeFsError(error)}.`, { cause: error });
+    }
+  };
+  const cert = await read('certificate', files.certFile);
+  const key = await read('private key', files.keyFile);
+  const ca = files.caFile !== undefined ? await read('CA file', files.caFile) : undefined;
+  return {
+    cert, key, ...(ca ? { ca } : {}),
+    requestCert: files.requireCertificate,
+    rejectUnauthorized: files.requireCertificate,
+  };
+}
+
+/** listen() failures as one line that says which listener and what to do. */
+function listenError(error: NodeJS.ErrnoException, listener: ListenerSettings): MqError {
+  const where = listenerUrl(listener.kind, listener.host, listener.port);
+  const flag = listener.origin;
+  switch (error.code) {
+    case 'EADDRINUSE':
+      return new MqError(`Port ${listener.port} is already in use (${where}, ${flag}): stop whatever listens there (another broker?) or choose a free port.`, { cause: error });
+    case 'EACCES':
+      return new MqError(`Not allowed to listen on ${where} (${flag}): ports below 1024 need root; choose a port above 1023.`, { cause: error });
+    case 'EADDRNOTAVAIL':
+      return new ConfigError(`Cannot listen on ${where} (${flag}): ${listener.host} is not an address of this machine.`, { cause: error });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConfigError(`Cannot listen on ${where} (${flag}): the host name ${listener.host} does not resolve.`, { cause: error });
+    default:
+      return new MqError(`Cannot listen on ${where} (${flag}): ${error.message}.`, { cause: error });
+  }
+}

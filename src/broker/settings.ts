@@ -1,0 +1,153 @@
+import { UsageError } from '../errors.js';
+import type { MosquittoConf } from './mosquitto-conf.js';
+
+export type ListenerKind = 'mqtt' | 'mqtts' | 'ws' | 'wss';
+
+export interface TlsFiles {
+  certFile: string;
+  keyFile: string;
+  caFile?: string;
+  /** Ask every client for a certificate signed by caFile and refuse those without one. */
+  requireCertificate: boolean;
+}
+
+export interface ListenerSettings {
+  kind: ListenerKind;
+  /** Address to bind; undefined = every interface (IPv4 and IPv6). */
+  host?: string;
+  /** 0 = any free port (the status line shows the one chosen). */
+  port: number;
+  tls?: TlsFiles;
+  /** Where the listener was asked for, for error messages: "-p", "--tls-port", "broker.conf:3". */
+  origin: string;
+}
+
+export interface BrokerSettings {
+  listeners: ListenerSettings[];
+  passwordFile?: string;
+  allowAnonymous: boolean;
+  verbose: boolean;
+}
+
+/** The `mq broker` flags as yargs parses them (strings, so we can say what was wrong). */
+export interface BrokerArgs {
+  port?: string | number;
+  host?: string;
+  passwordFile?: string;
+  allowAnonymous?: boolean;
+  cert?: string;
+  key?: string;
+  cafile?: string;
+  tlsPort?: string | number;
+  wsPort?: string | number;
+  verbose?: boolean;
+}
+
+export const DEFAULT_PORT = 1883;
+export const DEFAULT_TLS_PORT = 8883;
+export const DEFAULT_HOST = '127.0.0.1';
+
+/** A port flag or config value: 0-65535 (0 = pick a free one). */
+export function parsePort(value: string | number, origin: string): number {
+  const text = String(value).trim();
+  const port = /^\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isInteger(port) || port > 65535) {
+    throw new UsageError(`Invalid port "${text}" in ${origin}: use a number from 1 to 65535 (0 picks a free port).`);
+  }
+  return port;
+}
+
+/** Flags that define listeners: with -c the config file defines them instead. */
+const LISTENER_FLAGS: [keyof BrokerArgs, string][] = [
+  ['port', '-p'], ['host', '--host'], ['tlsPort', '--tls-port'], ['wsPort', '--ws-port'],
+  ['cert', '--cert'], ['key', '--key'], ['cafile', '--cafile'],
+];
+
+/**
+ * PURE: flags (and an optional parsed mosquitto.conf) to the broker's settings.
+ * Flags win over the config file for the password file and anonymous access; the listeners
+ * come from one or the other, never a mix, so what runs is what one of them says.
+ */
+export function resolveBrokerSettings(args: BrokerArgs, conf?: MosquittoConf): BrokerSettings {
+  const verbose = Boolean(args.verbose);
+  if (conf) {
+    const clash = LISTENER_FLAGS.filter(([key]) => args[key] !== undefined).map(([, flag]) => flag);
+    if (clash.length > 0) {
+      throw new UsageError(`${clash.join(', ')} cannot be combined with -c: the listeners come from ${conf.file}. Edit its "listener" lines, or drop -c.`);
+    }
+    const passwordFile = args.passwordFile ?? conf.passwordFile;
+    // mosquitto 2.0: a config that defines listeners refuses anonymous clients unless it says
+    // allow_anonymous true; with no listener it runs local-only and lets them in.
+    const anonymousDefault = conf.listeners.length > 0 ? false : passwordFile === undefined;
+    const listeners = conf.listeners.length > 0
+      ? conf.listeners
+      : [{ kind: 'mqtt' as const, host: DEFAULT_HOST, port: DEFAULT_PORT, origin: `${conf.file} (no listener: the default)` }];
+    return {
+      listeners,
+      ...(passwordFile !== undefined ? { passwordFile } : {}),
+      allowAnonymous: args.allowAnonymous ?? conf.allowAnonymous ?? anonymousDefault,
+      verbose,
+    };
+  }
+
+  const host = args.host === undefined ? DEFAULT_HOST : normalizeHost(args.host);
+  const port = args.port === undefined ? DEFAULT_PORT : parsePort(args.port, '-p');
+  const listeners: ListenerSettings[] = [{ kind: 'mqtt', ...hostField(host), port, origin: '-p' }];
+
+  if ((args.cert === undefined) !== (args.key === undefined)) {
+    throw new UsageError(args.cert === undefined
+      ? '--key needs --cert: give both the server certificate and its private key.'
+      : '--cert needs --key: give both the server certificate and its private key.');
+  }
+  if (args.cert !== undefined && args.key !== undefined) {
+    const tlsPort = args.tlsPort === undefined ? DEFAULT_TLS_PORT : parsePort(args.tlsPort, '--tls-port');
+    listeners.push({
+      kind: 'mqtts', ...hostField(host), port: tlsPort, origin: '--tls-port',
+      tls: { certFile: args.cert, keyFile: args.key, ...(args.cafile !== undefined ? { caFile: args.cafile } : {}), requireCertificate: args.cafile !== undefined },
+    });
+  } else if (args.tlsPort !== undefined || args.cafile !== undefined) {
+    throw new UsageError(`${args.tlsPort !== undefined ? '--tls-port' : '--cafile'} needs --cert and --key: the TLS listener needs a server certificate and its private key.`);
+  }
+  if (args.wsPort !== undefined) {
+    listeners.push({ kind: 'ws', ...hostField(host), port: parsePort(args.wsPort, '--ws-port'), origin: '--ws-port' });
+  }
+
+  const used = new Map<number, string>();
+  for (const listener of listeners) {
+    const other = used.get(listener.port);
+    if (listener.port !== 0 && other !== undefined) {
+      throw new UsageError(`${listener.origin} and ${other} both ask for port ${listener.port}: give each listener its own port.`);
+    }
+    used.set(listener.port, listener.origin);
+  }
+
+  return {
+    listeners,
+    ...(args.passwordFile !== undefined ? { passwordFile: args.passwordFile } : {}),
+    allowAnonymous: args.allowAnonymous ?? args.passwordFile === undefined,
+    verbose,
+  };
+}
+
+function normalizeHost(host: string): string | undefined {
+  const trimmed = host.trim();
+  if (trimmed === '') throw new UsageError('--host is empty: give an address to listen on, e.g. 127.0.0.1 or 0.0.0.0.');
+  // "*" and "" mean every interface in mosquitto's configs; Node binds IPv4 and IPv6 when the host is left out.
+  return trimmed === '*' ? undefined : trimmed.replace(/^\[(.*)\]$/, '$1');
+}
+
+function hostField(host: string | undefined): { host?: string } {
+  return host === undefined ? {} : { host };
+}
+
+/** True when the address is reachable only from this machine. */
+export function isLoopback(host: string | undefined): boolean {
+  if (host === undefined) return false;
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** How a listener is shown to people: mqtt://127.0.0.1:1883, ws://[::1]:8080, mqtts://0.0.0.0:8883. */
+export function listenerUrl(kind: ListenerKind, host: string | undefined, port: number): string {
+  const shown = host === undefined ? '0.0.0.0' : host.includes(':') ? `[${host}]` : host;
+  return `${kind}://${shown}:${port}`;
+}

@@ -1,13 +1,48 @@
+import type { Argv } from 'yargs';
+import { withConnectionOptions } from '../connection/options.js';
 import type { CommandModule } from '../context.js';
-import { UsageError } from '../errors.js';
+import type { PubArgs } from '../pub/options.js';
 
-// Placeholder until the command lands; replaced by its own issue.
-const command: CommandModule = {
+const message = 'Message:';
+const lines = 'Lines (-l):';
+const properties = 'MQTT v5 properties:';
+
+const command: CommandModule<PubArgs> = {
   command: 'pub',
-  describe: '',
-  builder: (yargs) => yargs,
-  async run() {
-    throw new UsageError('mq pub is not available in this build yet.');
+  describe: 'Publish messages (mosquitto_pub)',
+  builder: (yargs: Argv) =>
+    withConnectionOptions(yargs)
+      .usage('$0 pub -t TOPIC (-m TEXT | -f FILE | -s | -l | -n) [options]\n\nPublish one message, or one per line of stdin, and wait until the broker has every QoS 1/2 message.')
+      .option('topic', { alias: 't', type: 'string', array: true, nargs: 1, group: message, describe: 'Topic to publish to (repeat -t to publish to several)' })
+      .option('message', { alias: 'm', type: 'string', group: message, describe: 'The message text' })
+      .option('file', { alias: 'f', type: 'string', group: message, describe: 'Send the whole file as the message (binary-safe)' })
+      .option('stdin-file', { alias: 's', type: 'boolean', group: message, describe: 'Send all of stdin as one message' })
+      .option('stdin-line', { alias: 'l', type: 'boolean', group: message, describe: 'Send each line of stdin as a message, as it arrives' })
+      .option('null-message', { alias: 'n', type: 'boolean', group: message, describe: 'Send a zero-length message' })
+      .option('qos', { alias: 'q', type: 'string', group: message, describe: 'Quality of service: 0, 1 or 2', defaultDescription: '0' })
+      .option('retain', { alias: 'r', type: 'boolean', group: message, describe: 'Ask the broker to retain the message' })
+      .option('repeat', { type: 'string', group: message, describe: 'Publish the message this many times', defaultDescription: '1' })
+      .option('repeat-delay', { type: 'string', group: message, describe: 'Seconds to wait after each completed publish when repeating', defaultDescription: '0' })
+      .option('encoding', { type: 'string', group: message, describe: 'Decode -m/-f/-s/-l text as hex or base64 into binary payloads' })
+      .option('M', { type: 'string', group: message, describe: 'QoS 1/2 messages awaiting acknowledgement at most', defaultDescription: '20' })
+      .option('line-format', { type: 'string', group: lines, describe: 'text: each line is a payload; json: each line is {"topic","payload","qos","retain","properties","encoding"}', defaultDescription: 'text' })
+      .option('on-error', { type: 'string', group: lines, describe: 'A line that cannot be published: stop, or skip it with a warning', defaultDescription: 'stop' })
+      .option('content-type', { type: 'string', group: properties, describe: 'Content type (= -D publish content-type)' })
+      .option('correlation-data', { type: 'string', group: properties, describe: 'Correlation data (= -D publish correlation-data)' })
+      .option('message-expiry', { alias: 'message-expiry-interval', type: 'string', group: properties, describe: 'Seconds until the broker discards the message' })
+      .option('payload-format-indicator', { type: 'boolean', group: properties, describe: 'Mark the payload as UTF-8 text' })
+      .option('response-topic', { type: 'string', group: properties, describe: 'Response topic (= -D publish response-topic)' })
+      .option('topic-alias', { type: 'string', group: properties, describe: 'Topic alias: later messages carry only the number' })
+      .option('user-property', { type: 'string', array: true, nargs: 1, group: properties, describe: 'User property name=value (repeatable)' })
+      .example('$0 pub -t sensors/temp -m 21.5', 'Publish one message')
+      .example('$0 pub -t cfg/site -f site.json -q 1 -r', 'Publish a file as a retained QoS 1 message')
+      .example('tail -F app.log | $0 pub -t logs/app -l -q 1', 'One message per line, none lost if the broker restarts')
+      .example('$0 pub -l --line-format json < events.ndjson', 'Each line names its topic: {"topic":"a/b","payload":"..."}')
+      .example('$0 pub -t raw -m 00ff10 --encoding hex', 'Publish the bytes 00 ff 10')
+      .example('$0 pub -t t -m hi -V 5 --content-type text/plain --user-property site=north', 'MQTT v5 properties'),
+  async run(args, ctx) {
+    const { runPub } = await import('../pub/run.js');
+    await runPub(args, ctx);
   },
 };
 export default command;

@@ -1,0 +1,208 @@
+/**
+ * `pub -l --line-format json`: each line is a JSON object
+ *   {"topic": "a/b", "payload": "text" | any JSON, "qos": 1, "retain": true,
+ *    "properties": {...}, "encoding": "hex" | "base64" | "utf8"}
+ * Pure: a line in, a message (or the reason it cannot be one) out.
+ */
+import { publishTopicProblem } from '../mqtt/topic.js';
+import type { PublishProperties, Qos } from './message.js';
+import { decodePayload, parseEncoding, payloadSizeProblem, type PayloadEncoding } from './payload.js';
+
+/** What every line falls back to: the flags. */
+export interface LineDefaults {
+  /** -t topics; a line without "topic" is published to each of them. */
+  topics: readonly string[];
+  qos: Qos;
+  retain: boolean;
+  /** --encoding, for a string "payload" without its own "encoding". */
+  encoding: PayloadEncoding;
+  /** -D publish ... properties; a line's "properties" are merged over them. */
+  properties?: PublishProperties;
+  /** Whether the connection speaks MQTT v5 (properties need it). */
+  v5: boolean;
+}
+
+/** One parsed line: the same payload to one topic, or to each -t topic. */
+export interface LineMessage {
+  topics: readonly string[];
+  payload: Buffer;
+  qos: Qos;
+  retain: boolean;
+  properties?: PublishProperties;
+}
+
+const FIELDS = new Set(['topic', 'payload', 'qos', 'retain', 'properties', 'encoding']);
+/** Fields of mosquitto_sub's and mq sub's JSON output that carry nothing to publish: ignored, so their output pipes back in. */
+const IGNORED_FIELDS = new Set(['tst', 'payloadlen', 'mid', 'dup', 'timestamp', 'id']);
+
+/** Parse one NDJSON line; a string result says what is wrong with it. */
+export function parseJsonLine(line: Buffer, defaults: LineDefaults): LineMessage | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line.toString('utf8'));
+  } catch (error) {
+    return `not valid JSON (${(error as Error).message})`;
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return 'not a JSON object; expected {"topic": "...", "payload": "..."}';
+  }
+  const object = value as Record<string, unknown>;
+  for (const key of Object.keys(object)) {
+    if (!FIELDS.has(key) && !IGNORED_FIELDS.has(key)) {
+      return `unknown field "${key}" (known: topic, payload, qos, retain, properties, encoding)`;
+    }
+  }
+
+  let topics = defaults.topics;
+  if (object.topic !== undefined) {
+    if (typeof object.topic !== 'string') return '"topic" must be a string';
+    const problem = publishTopicProblem(object.topic);
+    if (problem) return `invalid topic '${object.topic}': ${problem}`;
+    topics = [object.topic];
+  } else if (topics.length === 0) {
+    return 'no "topic", and no -t to fall back to';
+  }
+
+  let qos = defaults.qos;
+  if (object.qos !== undefined) {
+    const q = typeof object.qos === 'string' && /^[0-2]$/.test(object.qos) ? Number(object.qos) : object.qos;
+    if (q !== 0 && q !== 1 && q !== 2) return `invalid "qos" ${JSON.stringify(object.qos)}: use 0, 1 or 2`;
+    qos = q;
+  }
+
+  let retain = defaults.retain;
+  if (object.retain !== undefined) {
+    if (object.retain === true || object.retain === 1) retain = true;
+    else if (object.retain === false || object.retain === 0) retain = false;
+    else return `invalid "retain" ${JSON.stringify(object.retain)}: use true or false`;
+  }
+
+  let encoding = defaults.encoding;
+  if (object.encoding !== undefined) {
+    if (typeof object.encoding !== 'string') return '"encoding" must be a string: hex, base64 or utf8';
+    const parsed = parseEncoding(object.encoding, '"encoding"');
+    if (parsed !== 'utf8' && parsed !== 'hex' && parsed !== 'base64') return parsed;
+    encoding = parsed;
+  }
+
+  let payload: Buffer;
+  const raw = object.payload;
+  if (raw === undefined || raw === null) {
+    payload = Buffer.alloc(0);
+  } else if (typeof raw === 'string') {
+    const decoded = decodePayload(raw, encoding);
+    if (typeof decoded === 'string') return `"payload" ${decoded}`;
+    payload = decoded;
+  } else {
+    // Any other JSON value is published as its JSON text, so {"payload": {"t": 21}} sends {"t":21}.
+    if (object.encoding !== undefined && encoding !== 'utf8') return `"encoding" ${encoding} needs "payload" to be a string`;
+    payload = Buffer.from(JSON.stringify(raw), 'utf8');
+  }
+
+  let properties = defaults.properties;
+  if (object.properties !== undefined) {
+    const parsed = parseJsonProperties(object.properties);
+    if (typeof parsed === 'string') return parsed;
+    if (Object.keys(parsed).length > 0) {
+      if (!defaults.v5) return '"properties" need MQTT v5: add -V 5';
+      properties = { ...defaults.properties, ...parsed };
+    }
+  }
+
+  for (const topic of topics) {
+    const problem = payloadSizeProblem(Buffer.byteLength(topic), payload.length, qos);
+    if (problem) return problem;
+  }
+  const message: LineMessage = { topics, payload, qos, retain };
+  if (properties) message.properties = properties;
+  return message;
+}
+
+type PropertyKind = 'string' | 'binary' | 'int32' | 'bool' | 'alias' | 'topic' | 'user';
+
+/** Property names as `-D publish` spells them. */
+const KEBAB_PROPERTIES: Record<string, [keyof PublishProperties, PropertyKind]> = {
+  'content-type': ['contentType', 'string'],
+  'correlation-data': ['correlationData', 'binary'],
+  'message-expiry-interval': ['messageExpiryInterval', 'int32'],
+  'payload-format-indicator': ['payloadFormatIndicator', 'bool'],
+  'response-topic': ['responseTopic', 'topic'],
+  'topic-alias': ['topicAlias', 'alias'],
+  'user-property': ['userProperties', 'user'],
+  'user-properties': ['userProperties', 'user'],
+};
+/** ... and MQTT.js's camelCase names for the same properties. */
+const JSON_PROPERTIES: Record<string, [keyof PublishProperties, PropertyKind]> = {
+  ...KEBAB_PROPERTIES,
+  ...Object.fromEntries(Object.values(KEBAB_PROPERTIES).map(([key, kind]) => [key, [key, kind]])),
+};
+
+/** A line's "properties" object -> PublishProperties, or what is wrong with it. */
+export function parseJsonProperties(value: unknown): PublishProperties | string {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return '"properties" must be an object';
+  const result: Record<string, unknown> = {};
+  for (const [name, raw] of Object.entries(value as Record<string, unknown>)) {
+    const spec = JSON_PROPERTIES[name];
+    if (!spec) return `unknown property "${name}" (known: ${Object.keys(KEBAB_PROPERTIES).join(', ')})`;
+    const [key, kind] = spec;
+    const where = `property "${name}"`;
+    switch (kind) {
+      case 'string':
+        if (typeof raw !== 'string') return `${where} must be a string`;
+        result[key] = raw;
+        break;
+      case 'topic': {
+        if (typeof raw !== 'string') return `${where} must be a string`;
+        const problem = publishTopicProblem(raw);
+        if (problem) return `${where} '${raw}' is not a valid topic: ${problem}`;
+        result[key] = raw;
+        break;
+      }
+      case 'binary': {
+        if (typeof raw !== 'string') return `${where} must be a string`;
+        const bytes = Buffer.from(raw, 'utf8');
+        if (bytes.length > 65535) return `${where} is longer than 65535 bytes`;
+        result[key] = bytes;
+        break;
+      }
+      case 'int32':
+        if (!Number.isInteger(raw) || (raw as number) < 0 || (raw as number) > 0xffffffff) return `${where} must be a whole number from 0 to 4294967295`;
+        result[key] = raw;
+        break;
+      case 'alias':
+        if (!Number.isInteger(raw) || (raw as number) < 1 || (raw as number) > 65535) return `${where} must be a whole number from 1 to 65535`;
+        result[key] = raw;
+        break;
+      case 'bool':
+        if (raw === true || raw === 1) result[key] = true;
+        else if (raw === false || raw === 0) result[key] = false;
+        else return `${where} must be true or false (or 1 or 0)`;
+        break;
+      case 'user': {
+        const user = parseUserProperties(raw);
+        if (typeof user === 'string') return `${where}: ${user}`;
+        result[key] = user;
+        break;
+      }
+    }
+  }
+  return result as PublishProperties;
+}
+
+function parseUserProperties(raw: unknown): Record<string, string | string[]> | string {
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'must be an object of names to values, e.g. {"site": "north"}';
+  const result: Record<string, string | string[]> = {};
+  const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
+  for (const [name, v] of Object.entries(raw as Record<string, unknown>)) {
+    if (Array.isArray(v)) {
+      const values = v.map(text);
+      if (values.some((x) => x === undefined)) return `the values of "${name}" must be strings`;
+      result[name] = values as string[];
+    } else {
+      const value = text(v);
+      if (value === undefined) return `the value of "${name}" must be a string (or a list of strings)`;
+      result[name] = value;
+    }
+  }
+  return result;
+}

@@ -1,0 +1,243 @@
+/**
+ * `mq pub` flags -> a checked plan. Every mistake here is a UsageError (one line, exit 1) raised
+ * before anything connects, so nothing is published. Pure.
+ */
+import type { ConnectionArgs } from '../connection/options.js';
+import { parseProperties } from '../connection/properties.js';
+import { UsageError } from '../errors.js';
+import { publishTopicProblem } from '../mqtt/topic.js';
+import type { PublishProperties, Qos } from './message.js';
+import { decodePayload, parseEncoding, payloadSizeProblem, type PayloadEncoding } from './payload.js';
+
+/** The flags as yargs gives them: a repeated flag arrives as an array. */
+export interface PubArgs extends ConnectionArgs {
+  topic?: string | string[];
+  message?: string | string[];
+  file?: string | string[];
+  stdinFile?: boolean | boolean[];
+  stdinLine?: boolean | boolean[];
+  nullMessage?: boolean | boolean[];
+  qos?: string | string[];
+  retain?: boolean | boolean[];
+  repeat?: string | string[];
+  repeatDelay?: string | string[];
+  M?: string | string[];
+  lineFormat?: string | string[];
+  encoding?: string | string[];
+  onError?: string | string[];
+  contentType?: string | string[];
+  correlationData?: string | string[];
+  messageExpiry?: string | string[];
+  payloadFormatIndicator?: boolean | boolean[];
+  responseTopic?: string | string[];
+  topicAlias?: string | string[];
+  userProperty?: string | string[];
+}
+
+export type MessageSource =
+  | { kind: 'message'; payload: Buffer }
+  | { kind: 'file'; path: string }
+  | { kind: 'stdin' }
+  | { kind: 'lines' }
+  | { kind: 'null' };
+
+export interface PubPlan {
+  source: MessageSource;
+  /** -t topics (may be empty with --line-format json, where lines name their topics). */
+  topics: string[];
+  qos: Qos;
+  retain: boolean;
+  repeat: number;
+  repeatDelayMs: number;
+  /** -M: QoS 1/2 messages awaiting their acknowledgement at most. */
+  maxInflight: number;
+  encoding: PayloadEncoding;
+  lineFormat: 'text' | 'json';
+  onError: 'stop' | 'skip';
+  /** v5 PUBLISH properties from -D publish ... and the long-form flags. */
+  properties?: PublishProperties;
+  /** Every -D token, with the long-form property flags added, for the connection factory. */
+  propertyTokens?: string[];
+  /** Things worth saying that do not stop the command. */
+  warnings: string[];
+}
+
+export const DEFAULT_MAX_INFLIGHT = 20;
+
+/** The last value of a flag given more than once (mosquitto: the last one wins). */
+function last<T>(value: T | T[] | undefined): T | undefined {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}
+
+function list<T>(value: T | T[] | undefined): T[] {
+  return value === undefined ? [] : Array.isArray(value) ? value : [value];
+}
+
+function flagCount(value: unknown): number {
+  if (value === undefined || value === false) return 0;
+  if (Array.isArray(value)) return value.filter((v) => v !== false).length;
+  return 1;
+}
+
+export function parseQos(text: string, flag = '-q'): Qos {
+  if (!/^\s*[0-2]\s*$/.test(text)) throw new UsageError(`Invalid QoS "${text}" for ${flag}: use 0, 1 or 2.`);
+  return Number(text) as Qos;
+}
+
+function wholeNumber(text: string, flag: string, min: number, max: number, what: string): number {
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) {
+    throw new UsageError(`Invalid ${flag} "${text}": ${what} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}.`);
+  }
+  return value;
+}
+
+/**
+ * Check a topic given on the command line. Invalid UTF-8 in an argument reaches us as U+FFFD,
+ * so that character is refused too (mosquitto: "Malformed UTF-8 in -t argument").
+ */
+export function checkArgTopic(topic: string, flag: string): string {
+  const problem = publishTopicProblem(topic) ?? (topic.includes('\uFFFD') ? 'it is not valid UTF-8 (it contains U+FFFD)' : undefined);
+  if (problem) throw new UsageError(`Invalid publish topic '${topic}' (${flag}): ${problem}.`);
+  return topic;
+}
+
+/** The long-form property flags as `-D publish <name> <value>` tokens. */
+function aliasTokens(args: PubArgs): string[] {
+  const tokens: string[] = [];
+  const add = (name: string, value: string | undefined) => { if (value !== undefined) tokens.push('publish', name, value); };
+  add('content-type', last(args.contentType));
+  add('correlation-data', last(args.correlationData));
+  add('message-expiry-interval', last(args.messageExpiry));
+  if (last(args.payloadFormatIndicator)) add('payload-format-indicator', '1');
+  add('response-topic', last(args.responseTopic));
+  add('topic-alias', last(args.topicAlias));
+  for (const pair of list(args.userProperty)) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`Invalid --user-property "${pair}": write it as name=value.`);
+    tokens.push('publish', 'user-property', pair.slice(0, eq), pair.slice(eq + 1));
+  }
+  return tokens;
+}
+
+/** Flags -> plan, or the UsageError that names what is wrong. */
+export function resolvePubPlan(args: PubArgs): PubPlan {
+  const warnings: string[] = [];
+  const given: string[] = [];
+  const sources: [unknown, string][] = [
+    [args.message, '-m'], [args.file, '-f'], [args.stdinFile, '-s'], [args.stdinLine, '-l'], [args.nullMessage, '-n'],
+  ];
+  for (const [value, flag] of sources) for (let i = 0; i < flagCount(value); i++) given.push(flag);
+  if (given.length > 1) {
+    throw new UsageError(`Only one message source at a time, but ${given.join(' and ')} were given: use exactly one of -m, -f, -s, -l or -n.`);
+  }
+  if (given.length === 0) {
+    throw new UsageError('No message given: use -m TEXT, -f FILE, -s (all of stdin), -l (one message per stdin line) or -n (an empty message).');
+  }
+  const sourceFlag = given[0]!;
+
+  const encodingText = last(args.encoding);
+  let encoding: PayloadEncoding = 'utf8';
+  if (encodingText !== undefined) {
+    const parsed = parseEncoding(encodingText, '--encoding');
+    if (parsed !== 'utf8' && parsed !== 'hex' && parsed !== 'base64') throw new UsageError(`${parsed}.`);
+    encoding = parsed;
+    if (sourceFlag === '-n') throw new UsageError('--encoding has nothing to decode with -n; use it with -m, -f, -s or -l.');
+  }
+
+  const lineFormatText = last(args.lineFormat);
+  let lineFormat: PubPlan['lineFormat'] = 'text';
+  if (lineFormatText !== undefined) {
+    if (lineFormatText !== 'text' && lineFormatText !== 'json') throw new UsageError(`Invalid --line-format "${lineFormatText}": use text or json.`);
+    if (sourceFlag !== '-l') throw new UsageError('--line-format applies to -l (one message per line).');
+    lineFormat = lineFormatText;
+  }
+  const onErrorText = last(args.onError);
+  let onError: PubPlan['onError'] = 'stop';
+  if (onErrorText !== undefined) {
+    if (onErrorText !== 'stop' && onErrorText !== 'skip') throw new UsageError(`Invalid --on-error "${onErrorText}": use stop or skip.`);
+    if (sourceFlag !== '-l') throw new UsageError('--on-error applies to -l (what to do with a line that cannot be published).');
+    onError = onErrorText;
+  }
+
+  const qos = args.qos === undefined ? 0 : parseQos(String(last(args.qos)));
+  const maxInflight = args.M === undefined ? DEFAULT_MAX_INFLIGHT : wholeNumber(String(last(args.M)), '-M', 1, 65535, 'the number of messages in flight');
+  const repeatText = last(args.repeat);
+  const repeat = repeatText === undefined ? 1 : wholeNumber(String(repeatText), '--repeat', 1, Number.MAX_SAFE_INTEGER, 'the repeat count');
+  const delayText = last(args.repeatDelay);
+  let repeatDelayMs = 0;
+  if (delayText !== undefined) {
+    const seconds = /^\s*\d+(\.\d*)?\s*$|^\s*\.\d+\s*$/.test(String(delayText)) ? Number(delayText) : NaN;
+    if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`Invalid --repeat-delay "${delayText}": give seconds, 0 or more (e.g. 0.5).`);
+    repeatDelayMs = Math.round(seconds * 1000);
+  }
+  if (sourceFlag === '-l' && (repeatText !== undefined || delayText !== undefined)) {
+    warnings.push('--repeat and --repeat-delay are ignored with -l: every line is published once.');
+  }
+
+  const topics = list(args.topic).map((t) => checkArgTopic(String(t), '-t'));
+
+  const propertyTokens = [...(args.property ?? []).flat().map(String), ...aliasTokens(args)];
+  const parsed = parseProperties(propertyTokens.length > 0 ? propertyTokens : undefined);
+  const properties = parsed.publish as PublishProperties | undefined;
+  if (properties?.topicAlias === 0) throw new UsageError('Invalid topic-alias 0: a topic alias is a number from 1 to 65535.');
+  if (properties?.responseTopic !== undefined) {
+    const problem = publishTopicProblem(properties.responseTopic);
+    if (problem) throw new UsageError(`Invalid response topic '${properties.responseTopic}': ${problem}.`);
+  }
+
+  let source: MessageSource;
+  switch (sourceFlag) {
+    case '-m': {
+      const text = String(last(args.message) ?? '');
+      const payload = decodePayload(text, encoding);
+      if (typeof payload === 'string') throw new UsageError(`Invalid -m for --encoding ${encoding}: ${payload}.`);
+      source = { kind: 'message', payload };
+      break;
+    }
+    case '-f': {
+      const file = String(last(args.file) ?? '');
+      if (file === '') throw new UsageError('-f needs a file name.');
+      source = { kind: 'file', path: file };
+      break;
+    }
+    case '-s': source = { kind: 'stdin' }; break;
+    case '-l': source = { kind: 'lines' }; break;
+    default: source = { kind: 'null' };
+  }
+
+  return {
+    source,
+    topics,
+    qos,
+    retain: Boolean(last(args.retain)),
+    repeat,
+    repeatDelayMs,
+    maxInflight,
+    encoding,
+    lineFormat,
+    onError,
+    ...(properties && Object.keys(properties).length > 0 ? { properties } : {}),
+    ...(propertyTokens.length > 0 ? { propertyTokens } : {}),
+    warnings,
+  };
+}
+
+/**
+ * The topics to publish to once the connection settings are resolved: -t, else the topic of an
+ * -L URL (or MQ_URL). With --line-format json the lines may name their own.
+ */
+export function finalTopics(plan: PubPlan, urlTopic: string | undefined): string[] {
+  if (plan.topics.length > 0) return plan.topics;
+  if (urlTopic !== undefined) return [checkArgTopic(urlTopic, '-L')];
+  if (plan.lineFormat === 'json') return [];
+  throw new UsageError('No topic given: use -t TOPIC (or a URL with a topic, -L mqtt://host/TOPIC).');
+}
+
+/** Why this payload cannot be published to these topics (too large), as a UsageError. */
+export function checkPayloadSize(topics: readonly string[], payloadBytes: number, qos: Qos, what: string): void {
+  for (const topic of topics) {
+    const problem = payloadSizeProblem(Buffer.byteLength(topic), payloadBytes, qos);
+    if (problem) throw new UsageError(`${what}: ${problem}.`);
+  }
+}

@@ -1,0 +1,209 @@
+/**
+ * The publishing engine: hands messages to MQTT.js with a bounded window of QoS 1/2 messages
+ * awaiting their PUBACK/PUBCOMP, and waits on the socket when it is backed up. `send` returns a
+ * promise only when the caller must wait, so the reader pauses exactly while the window is full
+ * and memory stays bounded by the window, whatever the input size.
+ */
+import type { OutgoingMessage } from './message.js';
+
+/** The part of MQTT.js's MqttClient the engine uses (a fake in unit tests). */
+export interface PublishClient {
+  readonly connected: boolean;
+  stream: DrainableStream;
+  connackPacket?: { properties?: { receiveMaximum?: number; topicAliasMaximum?: number } };
+  outgoing: Record<number, { cmd: string } | undefined>;
+  publish(topic: string, payload: Buffer, options: PublishOptions, callback?: AckCallback): unknown;
+  removeOutgoingMessage(messageId: number): unknown;
+  on(event: 'connect' | 'close', listener: () => void): unknown;
+  off(event: 'connect' | 'close', listener: () => void): unknown;
+}
+
+export interface DrainableStream {
+  writableNeedDrain?: boolean;
+  once(event: 'drain' | 'close', listener: () => void): unknown;
+  removeListener(event: 'drain' | 'close', listener: () => void): unknown;
+}
+
+export interface PublishOptions {
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  properties?: Record<string, unknown>;
+}
+
+type AckCallback = (error?: Error & { code?: unknown }, packet?: { properties?: { reasonString?: string } }) => void;
+
+/** A QoS 1/2 message the broker answered with a reason code >= 128 (v5). */
+export interface Rejection {
+  topic: string;
+  reasonCode: number;
+  reasonString?: string;
+}
+
+export interface PublisherOptions {
+  /** -M: QoS 1/2 messages awaiting acknowledgement at most (the broker's receive-maximum may lower it). */
+  maxInflight: number;
+  onRejected?(rejection: Rejection): void;
+}
+
+export interface PublishCounts {
+  /** QoS 0 messages written to the socket. */
+  written: number;
+  /** QoS 1/2 messages the broker acknowledged with success. */
+  acknowledged: number;
+  /** QoS 1/2 messages the broker refused (reason code >= 128). */
+  rejected: number;
+  /** QoS 1/2 messages that will never be acknowledged (connection closed or given up). */
+  unacknowledged: number;
+  /** QoS 0 messages that arrived while disconnected, so were not sent. */
+  dropped: number;
+  /** QoS 1/2 messages awaiting their acknowledgement now. */
+  inflight: number;
+}
+
+export class Publisher {
+  private inflight = 0;
+  private written = 0;
+  private acknowledged = 0;
+  private rejected = 0;
+  private unacknowledged = 0;
+  private dropped = 0;
+  private window: number;
+  private slotWaiter: (() => void) | undefined;
+  private idleWaiters: (() => void)[] = [];
+  /** Topic aliases established on the current connection: alias -> topic. */
+  private aliases = new Map<number, string>();
+  private readonly onConnect = () => { this.window = this.effectiveWindow(); this.wake(); };
+  private readonly onClose = () => { this.aliases.clear(); };
+
+  constructor(private readonly client: PublishClient, private readonly options: PublisherOptions) {
+    this.window = this.effectiveWindow();
+    client.on('connect', this.onConnect);
+    client.on('close', this.onClose);
+  }
+
+  /** -M, lowered to the receive-maximum a v5 broker announced (sending more is a protocol error). */
+  private effectiveWindow(): number {
+    const receiveMaximum = this.client.connackPacket?.properties?.receiveMaximum;
+    return receiveMaximum !== undefined && receiveMaximum > 0 ? Math.min(this.options.maxInflight, receiveMaximum) : this.options.maxInflight;
+  }
+
+  /** The highest topic alias the broker accepts (0: none). */
+  topicAliasMaximum(): number {
+    return this.client.connackPacket?.properties?.topicAliasMaximum ?? 0;
+  }
+
+  /**
+   * Publish one message. Returns undefined when the caller may send the next one at once, or a
+   * promise that settles when it may (a free slot in the window, or a drained socket).
+   */
+  send(message: OutgoingMessage): Promise<void> | undefined {
+    const { client } = this;
+    let topic = message.topic;
+    const properties = message.properties as Record<string, unknown> | undefined;
+    const alias = message.properties?.topicAlias;
+    if (alias !== undefined && client.connected) {
+      // The first message with an alias carries the topic; later ones only the alias (as mosquitto_pub).
+      if (this.aliases.get(alias) === topic) topic = '';
+      else this.aliases.set(alias, topic);
+    }
+    const options: PublishOptions = { qos: message.qos, retain: message.retain };
+    if (properties) options.properties = properties;
+
+    if (message.qos === 0) {
+      // MQTT.js would queue it without bound while offline; QoS 0 means "at most once": count it instead.
+      if (!client.connected) {
+        this.dropped++;
+        return undefined;
+      }
+      client.publish(topic, message.payload, options);
+      this.written++;
+      return client.stream.writableNeedDrain ? this.drained() : undefined;
+    }
+
+    this.inflight++;
+    const originalTopic = message.topic;
+    client.publish(topic, message.payload, options, (error, packet) => this.settle(originalTopic, error, packet));
+    if (this.inflight >= this.window) return this.slot();
+    if (client.connected && client.stream.writableNeedDrain) return this.drained();
+    return undefined;
+  }
+
+  private settle(topic: string, error: (Error & { code?: unknown }) | undefined, packet: { properties?: { reasonString?: string } } | undefined): void {
+    this.inflight--;
+    if (!error) {
+      this.acknowledged++;
+    } else if (typeof error.code === 'number' && error.code >= 128) {
+      this.rejected++;
+      const rejection: Rejection = { topic, reasonCode: error.code };
+      const reasonString = packet?.properties?.reasonString;
+      if (reasonString) rejection.reasonString = reasonString;
+      this.options.onRejected?.(rejection);
+    } else {
+      this.unacknowledged++;
+    }
+    this.wake();
+  }
+
+  private wake(): void {
+    if (this.slotWaiter && this.inflight < this.window) {
+      const resolve = this.slotWaiter;
+      this.slotWaiter = undefined;
+      resolve();
+    }
+    if (this.inflight === 0 && this.idleWaiters.length > 0) {
+      const waiters = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const resolve of waiters) resolve();
+    }
+  }
+
+  private slot(): Promise<void> {
+    return new Promise((resolve) => { this.slotWaiter = resolve; });
+  }
+
+  /** Resolves when the socket drained, or closed (then `connected` is false and QoS 0 is counted as dropped). */
+  private drained(): Promise<void> {
+    const stream = this.client.stream;
+    return new Promise((resolve) => {
+      const done = () => {
+        stream.removeListener('drain', done);
+        stream.removeListener('close', done);
+        resolve();
+      };
+      stream.once('drain', done);
+      stream.once('close', done);
+    });
+  }
+
+  /** Resolves when no QoS 1/2 message awaits its acknowledgement. */
+  idle(): Promise<void> {
+    if (this.inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => { this.idleWaiters.push(resolve); });
+  }
+
+  /**
+   * Stop waiting for the acknowledgements still outstanding (after an interrupt): they count as
+   * unacknowledged, and MQTT.js forgets them so a DISCONNECT can go out at once.
+   */
+  abandon(): void {
+    for (const [id, entry] of Object.entries(this.client.outgoing)) {
+      if (entry && entry.cmd !== 'subscribe' && entry.cmd !== 'unsubscribe') this.client.removeOutgoingMessage(Number(id));
+    }
+  }
+
+  counts(): PublishCounts {
+    return {
+      written: this.written,
+      acknowledged: this.acknowledged,
+      rejected: this.rejected,
+      unacknowledged: this.unacknowledged,
+      dropped: this.dropped,
+      inflight: this.inflight,
+    };
+  }
+
+  dispose(): void {
+    this.client.off('connect', this.onConnect);
+    this.client.off('close', this.onClose);
+  }
+}

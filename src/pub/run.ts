@@ -1,0 +1,283 @@
+/**
+ * `mq pub`: check the flags, load the message, connect through the factory, publish, wait for
+ * every acknowledgement, disconnect. The command module only declares flags and calls runPub.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { connect, sessionOptions, type Connection } from '../connection/connect.js';
+import { reasonText } from '../connection/errors.js';
+import { resolveSettings } from '../connection/prepare.js';
+import { parseProperties } from '../connection/properties.js';
+import type { Context } from '../context.js';
+import { ExitError, UsageError } from '../errors.js';
+import { LineTooLongError, readLines } from '../input/lines.js';
+import { InputTooLargeError, readAll } from '../input/whole.js';
+import type { OutgoingMessage } from './message.js';
+import { parseJsonLine, type LineDefaults } from './ndjson.js';
+import { checkPayloadSize, finalTopics, resolvePubPlan, type PubArgs, type PubPlan } from './options.js';
+import { decodePayload, MAX_REMAINING_LENGTH, payloadSizeProblem } from './payload.js';
+import { Publisher, type PublishClient, type Rejection } from './publisher.js';
+
+/** How long an interrupted pub still waits for outstanding acknowledgements. */
+export const INTERRUPT_GRACE_MS = 2000;
+/** Refusals printed one by one before they are only counted. */
+const MAX_REJECTIONS_SHOWN = 20;
+/** Exit code when interrupted with messages unacknowledged (128 + SIGINT, as shells report it). */
+const EXIT_INTERRUPTED = 130;
+
+export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
+  const { ui } = ctx;
+  const plan = resolvePubPlan(args);
+  for (const warning of plan.warnings) ui.warn(warning);
+
+  const connectionArgs = { ...args, ...(plan.propertyTokens ? { property: plan.propertyTokens } : {}) };
+  const resolved = await resolveSettings(connectionArgs, ctx, {
+    forceV5: plan.propertyTokens !== undefined || args.sessionExpiry !== undefined,
+  });
+  const topics = finalTopics(plan, resolved.settings.topic);
+  const v5 = resolved.settings.protocolVersion === 5;
+  if (plan.properties && !v5) {
+    throw new UsageError('PUBLISH properties (-D publish, --content-type, --user-property, ...) need MQTT v5, but -V asks for an older version.');
+  }
+  // Everything that can be wrong with the input is found before connecting (mosquitto reads -f and -s first too).
+  const payload = await loadPayload(plan, ctx);
+  if (payload) checkPayloadSize(topics, payload.length, plan.qos, plan.source.kind === 'file' ? `-f ${(plan.source as { path: string }).path}` : 'The message');
+
+  const session = sessionOptions(connectionArgs, resolved, parseProperties(plan.propertyTokens), { pid: process.pid });
+  const lineMode = plan.source.kind === 'lines';
+  const connection = await connect(resolved.settings, session, ui, { reconnect: lineMode });
+
+  let rejectionsShown = 0;
+  let firstRejection: Rejection | undefined;
+  const publisher = new Publisher(connection.client as unknown as PublishClient, {
+    maxInflight: plan.maxInflight,
+    onRejected(rejection) {
+      firstRejection ??= rejection;
+      if (rejectionsShown++ < MAX_REJECTIONS_SHOWN) {
+        ui.error(`Publish to '${rejection.topic}' refused: ${reasonText(rejection.reasonCode)} (reason code ${rejection.reasonCode})` +
+          `${rejection.reasonString ? `: ${rejection.reasonString}` : ''}.`);
+      }
+    },
+  });
+
+  // QoS 0 lines read while the connection was down are not sent: say so once it is back.
+  let droppedReported = 0;
+  const reportDropped = () => {
+    const { dropped } = publisher.counts();
+    if (dropped > droppedReported) ui.warn(`${dropped - droppedReported} QoS 0 message(s) read while disconnected were not sent.`);
+    droppedReported = dropped;
+  };
+  connection.client.on('connect', reportDropped);
+
+  const stop = new AbortController();
+  let interruptedBy: string | undefined;
+  const interrupted = ctx.interrupted().then((signal) => { interruptedBy = signal; stop.abort(); });
+
+  try {
+    const aliasMaximum = publisher.topicAliasMaximum();
+    if (plan.properties?.topicAlias !== undefined && plan.properties.topicAlias > aliasMaximum) {
+      throw new UsageError(`topic-alias ${plan.properties.topicAlias} is more than the broker accepts (topic-alias-maximum ${aliasMaximum}).`);
+    }
+    const work = lineMode
+      ? publishLines(plan, topics, v5, publisher, ctx, stop.signal)
+      : publishRepeated(plan, topics, payload!, publisher, stop.signal);
+    await Promise.race([work, connection.failed]);
+    if (interruptedBy === undefined) await Promise.race([publisher.idle(), connection.failed, interrupted]);
+    if (interruptedBy !== undefined) {
+      await Promise.race([publisher.idle(), delay(INTERRUPT_GRACE_MS), connection.failed]);
+      publisher.abandon();
+    }
+  } catch (error) {
+    stop.abort();
+    publisher.abandon();
+    await closeQuietly(connection);
+    throw error;
+  } finally {
+    publisher.dispose();
+  }
+  await closeQuietly(connection);
+  reportDropped();
+
+  const counts = publisher.counts();
+  const unacknowledged = counts.unacknowledged + counts.inflight;
+  if (interruptedBy !== undefined && unacknowledged > 0) {
+    throw new ExitError(EXIT_INTERRUPTED, `Interrupted (${interruptedBy}): ${unacknowledged} message(s) were not acknowledged by the broker.`);
+  }
+  if (firstRejection) {
+    const summary = rejectionsShown > MAX_REJECTIONS_SHOWN ? `${counts.rejected} messages were refused by the broker (the first ${MAX_REJECTIONS_SHOWN} are shown above).` : '';
+    throw new ExitError(firstRejection.reasonCode, summary);
+  }
+  if (unacknowledged > 0) {
+    throw new ExitError(1, `${unacknowledged} message(s) were not acknowledged by the broker.`);
+  }
+}
+
+async function closeQuietly(connection: Connection): Promise<void> {
+  try {
+    await Promise.race([connection.close(), delay(INTERRUPT_GRACE_MS)]);
+  } catch {
+    // Already gone: nothing left to tell the broker.
+  }
+}
+
+function delay(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
+/** The payload of -m, -f, -s and -n (lines are read later, as they arrive). */
+async function loadPayload(plan: PubPlan, ctx: Context): Promise<Buffer | undefined> {
+  const { source } = plan;
+  switch (source.kind) {
+    case 'message': return source.payload;
+    case 'null': return Buffer.alloc(0);
+    case 'lines': return undefined;
+    case 'file': {
+      const full = path.resolve(ctx.io.cwd(), source.path);
+      let bytes: Buffer;
+      try {
+        const info = await stat(full);
+        if (info.isDirectory()) throw new UsageError(`Cannot read -f ${source.path}: it is a directory.`);
+        // Refuse before reading: the file might be huge.
+        if (info.isFile() && info.size > MAX_REMAINING_LENGTH) {
+          throw new UsageError(`-f ${source.path} is ${info.size} bytes; an MQTT message holds less than ${MAX_REMAINING_LENGTH} bytes.`);
+        }
+        bytes = await readFile(full);
+      } catch (error) {
+        if (error instanceof UsageError) throw error;
+        const code = (error as NodeJS.ErrnoException).code;
+        const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+        throw new UsageError(`Cannot read -f ${source.path}: ${why}.`);
+      }
+      return decoded(bytes, plan, `-f ${source.path}`);
+    }
+    case 'stdin': {
+      let bytes: Buffer;
+      try {
+        bytes = await readAll(ctx.io.stdin as AsyncIterable<Buffer>, plan.encoding === 'utf8' ? MAX_REMAINING_LENGTH : MAX_REMAINING_LENGTH * 2);
+      } catch (error) {
+        if (error instanceof InputTooLargeError) throw new UsageError(`The input on stdin (-s) is larger than an MQTT message can hold (${MAX_REMAINING_LENGTH} bytes).`);
+        throw error;
+      }
+      if (bytes.length === 0) throw new UsageError('Zero length input on stdin (-s): nothing to publish. Use -n to send an empty message.');
+      return decoded(bytes, plan, 'The input on stdin (-s)');
+    }
+  }
+}
+
+function decoded(bytes: Buffer, plan: PubPlan, what: string): Buffer {
+  const result = decodePayload(bytes, plan.encoding);
+  if (typeof result === 'string') throw new UsageError(`${what} cannot be decoded with --encoding ${plan.encoding}: ${result}.`);
+  return result;
+}
+
+/** -m, -f, -s, -n: the message to every topic, --repeat times, --repeat-delay after each completed round. */
+async function publishRepeated(plan: PubPlan, topics: readonly string[], payload: Buffer, publisher: Publisher, signal: AbortSignal): Promise<void> {
+  const messages: OutgoingMessage[] = topics.map((topic) => ({
+    topic, payload, qos: plan.qos, retain: plan.retain, ...(plan.properties ? { properties: plan.properties } : {}),
+  }));
+  for (let round = 0; round < plan.repeat && !signal.aborted; round++) {
+    for (const message of messages) {
+      const wait = publisher.send(message);
+      if (wait) await wait;
+      if (signal.aborted) return;
+    }
+    if (plan.repeatDelayMs > 0 && round < plan.repeat - 1) {
+      await publisher.idle();
+      await delay(plan.repeatDelayMs, signal);
+    }
+  }
+}
+
+/** -l: one message per line as lines arrive; reading pauses while the window is full. */
+async function publishLines(plan: PubPlan, topics: readonly string[], v5: boolean, publisher: Publisher, ctx: Context, signal: AbortSignal): Promise<void> {
+  const { ui } = ctx;
+  let skipped = 0;
+  let badLine: string | undefined;
+  /** A line that cannot be published: stop (after what was sent is acknowledged) or skip it, as --on-error says. */
+  const reject = (lineNumber: number, problem: string): false | undefined => {
+    const text = `line ${lineNumber}: ${problem}`;
+    if (plan.onError === 'stop') {
+      badLine = text;
+      return false;
+    }
+    skipped++;
+    ui.warn(`Skipped ${text}.`);
+    return undefined;
+  };
+  const sendEach = async (messages: OutgoingMessage[]): Promise<void> => {
+    for (const message of messages) {
+      const wait = publisher.send(message);
+      if (wait) await wait;
+    }
+  };
+
+  const topicBytes = topics.map((t) => Buffer.byteLength(t));
+  const maxTopicBytes = Math.max(0, ...topicBytes);
+  const { qos, retain, encoding } = plan;
+  const properties = plan.properties;
+  const single = topics.length === 1 ? topics[0]! : undefined;
+  const lineDefaults: LineDefaults = { topics, qos, retain, encoding, v5, ...(properties ? { properties } : {}) };
+  const aliasMaximum = publisher.topicAliasMaximum();
+
+  const onTextLine = (line: Buffer, lineNumber: number) => {
+    let payload = line;
+    if (encoding !== 'utf8') {
+      const decodedLine = decodePayload(line, encoding);
+      if (typeof decodedLine === 'string') return reject(lineNumber, decodedLine);
+      payload = decodedLine;
+    }
+    if (payload.length > MAX_REMAINING_LENGTH - 4 - maxTopicBytes) {
+      const problem = payloadSizeProblem(maxTopicBytes, payload.length, qos);
+      if (problem) return reject(lineNumber, problem);
+    }
+    if (single !== undefined) {
+      return publisher.send(properties ? { topic: single, payload, qos, retain, properties } : { topic: single, payload, qos, retain });
+    }
+    return sendEach(topics.map((topic) => ({ topic, payload, qos, retain, ...(properties ? { properties } : {}) })));
+  };
+
+  const onJsonLine = (line: Buffer, lineNumber: number) => {
+    // Blank lines carry nothing in NDJSON.
+    if (line.length === 0 || (line.length === 1 && line[0] === 0x0d) || line.toString('latin1').trim() === '') return undefined;
+    const parsed = parseJsonLine(line, lineDefaults);
+    if (typeof parsed === 'string') return reject(lineNumber, parsed);
+    const alias = parsed.properties?.topicAlias;
+    if (alias !== undefined && alias > aliasMaximum) {
+      return reject(lineNumber, `topic-alias ${alias} is more than the broker accepts (topic-alias-maximum ${aliasMaximum})`);
+    }
+    if (parsed.topics.length === 1) {
+      const message: OutgoingMessage = { topic: parsed.topics[0]!, payload: parsed.payload, qos: parsed.qos, retain: parsed.retain };
+      if (parsed.properties) message.properties = parsed.properties;
+      return publisher.send(message);
+    }
+    return sendEach(parsed.topics.map((topic) => ({
+      topic, payload: parsed.payload, qos: parsed.qos, retain: parsed.retain, ...(parsed.properties ? { properties: parsed.properties } : {}),
+    })));
+  };
+
+  const maxLineBytes = encoding === 'utf8' && plan.lineFormat === 'text' ? MAX_REMAINING_LENGTH : MAX_REMAINING_LENGTH * 2;
+  try {
+    await readLines(ctx.io.stdin as AsyncIterable<Buffer>, plan.lineFormat === 'json' ? onJsonLine : onTextLine, { signal, maxLineBytes });
+  } catch (error) {
+    if (error instanceof LineTooLongError) {
+      await publisher.idle();
+      throw new UsageError(`Line ${error.lineNumber} of stdin is longer than an MQTT message can hold (${error.limit} bytes); nothing after it was published.`);
+    }
+    throw error;
+  }
+  if (badLine !== undefined) {
+    // What was sent before the bad line still gets its acknowledgement before we exit.
+    await publisher.idle();
+    throw new UsageError(`Stopped at ${badLine}. The lines before it were published; use --on-error skip to skip bad lines.`);
+  }
+  if (skipped > 0) ui.warn(`${skipped} line(s) skipped.`);
+}

@@ -89,7 +89,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
         const handler = async (args: Record<string, unknown>) => {
           ui = createUi(io, { quiet: Boolean(args.quiet), debug: Boolean(args.debug) });
           debug = Boolean(args.debug);
-          const ctx = createContext(io, ui, commandName, cleanups);
+          const ctx = { ...createContext(io, ui, commandName, cleanups), argv };
           await module.run(args as never, ctx);
         };
         // Nested subcommands (bench pub) get the same handler: yargs runs only the innermost one.
@@ -115,7 +115,7 @@ function lastValueWins(args: Record<string, unknown>, parser: Argv): void {
   const options = (parser as unknown as { getOptions(): { array: string[]; alias: Record<string, string[]> } }).getOptions();
   const arrays = new Set(options.array.flatMap((key) => [key, ...(options.alias[key] ?? [])]));
   for (const [key, value] of Object.entries(args)) {
-    if (key !== '_' && Array.isArray(value) && !arrays.has(key)) args[key] = value[value.length - 1];
+    if (key !== '_' && key !== '--' && Array.isArray(value) && !arrays.has(key)) args[key] = value[value.length - 1];
   }
 }
 

@@ -23,6 +23,8 @@ export interface Context {
   ui: Ui;
   /** The command's name as the user typed it, e.g. "pub" or "bench pub". */
   commandName: string;
+  /** The command line as typed after `mq`, for commands whose arguments are order-sensitive (passwd). */
+  argv?: readonly string[];
   /**
    * Resolves when SIGINT or SIGTERM arrives (the listener is installed on first use and removed on exit).
    * Long-running commands race their work against it.

@@ -203,7 +203,8 @@ async function readLock(lockPath: string): Promise<{ text: string; ino: number; 
 
 function isStale(lock: { text: string; mtimeMs: number }, now: number): boolean {
   const owner = parseOwner(lock.text);
-  if (owner && owner.host === hostname() && !processAlive(owner.pid)) return true;
+  // On this host the owner's pid is the truth: a live owner keeps its lock however long it works.
+  if (owner && owner.host === hostname()) return !processAlive(owner.pid);
   return now - lock.mtimeMs > STALE_LOCK_MS;
 }
 

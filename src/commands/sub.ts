@@ -20,22 +20,21 @@ const command: CommandModule<Args> = {
     const output = 'Output:';
     const filters = 'Filters:';
     const v5 = 'MQTT v5 subscription options:';
-    // Repeatable flags are plain strings (yargs collects repeats into an array): an `array`
-    // option would swallow the words after it.
+    // Repeatable flags: array (every value kept) with nargs 1 (one word per flag, not greedy).
     return withConnectionOptions(yargs)
-      .option('topic', { alias: 't', type: 'string', group, describe: 'Topic filter to subscribe to (repeatable)' })
+      .option('topic', { array: true, nargs: 1, alias: 't', type: 'string', group, describe: 'Topic filter to subscribe to (repeatable)' })
       .option('qos', { alias: 'q', type: 'string', group, describe: 'QoS of the subscriptions: 0, 1 or 2', defaultDescription: '0' })
       .option('C', { type: 'string', group, describe: 'Exit after N messages (counted after -R, -T, --grep and --where)' })
       .option('W', { type: 'string', group, describe: 'Exit after this many seconds with "Timed out" (exit 27)' })
       .option('E', { type: 'boolean', group, describe: 'Exit once the subscriptions are acknowledged' })
       .option('R', { type: 'boolean', group, describe: 'Do not print retained messages (stale on subscribe)' })
       .option('retained-only', { type: 'boolean', group, describe: 'Print only retained messages; exit at the first fresh one' })
-      .option('unsubscribe', { alias: 'U', type: 'string', group, describe: 'Unsubscribe from this filter after subscribing (repeatable)' })
+      .option('unsubscribe', { array: true, nargs: 1, alias: 'U', type: 'string', group, describe: 'Unsubscribe from this filter after subscribing (repeatable)' })
       .option('remove-retained', { type: 'boolean', group, describe: 'Clear every retained message received (publishes an empty retained message)' })
       .option('M', { type: 'string', group, describe: 'Removal publishes in flight at once (--remove-retained)', defaultDescription: '20' })
-      .option('filter-out', { alias: 'T', type: 'string', group: filters, describe: 'Do not print messages on topics matching this filter (repeatable)' })
+      .option('filter-out', { array: true, nargs: 1, alias: 'T', type: 'string', group: filters, describe: 'Do not print messages on topics matching this filter (repeatable)' })
       .option('grep', { type: 'string', group: filters, describe: 'Only messages whose payload matches this regular expression; (?i) ignores case' })
-      .option('where', { type: 'string', group: filters, describe: "Only JSON payloads where this holds, e.g. 'temp>30', 'status==alarm', '/a/0/b>=1' (repeatable: all must hold)" })
+      .option('where', { array: true, nargs: 1, type: 'string', group: filters, describe: "Only JSON payloads where this holds, e.g. 'temp>30', 'status==alarm', '/a/0/b>=1' (repeatable: all must hold)" })
       .option('random-filter', { type: 'string', group: filters, describe: 'Print only this percentage of messages (0.1-100)' })
       .option('verbose', { alias: 'v', type: 'boolean', group: output, describe: 'Print the topic before the payload' })
       .option('N', { type: 'boolean', group: output, describe: 'Do not print a newline after each message' })

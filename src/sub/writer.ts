@@ -30,8 +30,10 @@ type Stream = NodeJS.WritableStream;
 
 export function createOutputWriter(stream: Stream, options: WriterOptions): OutputWriter {
   const batchBytes = options.batchBytes ?? 64 * 1024;
-  let chunks: Buffer[] = [];
-  let queuedBytes = 0;
+  // Messages are copied into one slab, so each formatted Buffer dies young (cheap for the GC)
+  // and a batch needs no concat.
+  let slab = options.batch ? Buffer.allocUnsafe(batchBytes) : Buffer.alloc(0);
+  let used = 0;
   let scheduled = false;
   let closed = false;
   let pending = 0; // writes the stream has not confirmed yet
@@ -47,8 +49,7 @@ export function createOutputWriter(stream: Stream, options: WriterOptions): Outp
   const fail = (error: NodeJS.ErrnoException) => {
     if (closed) return;
     closed = true;
-    chunks = [];
-    queuedBytes = 0;
+    used = 0;
     options.onClosed(error);
     settle();
   };
@@ -82,10 +83,17 @@ export function createOutputWriter(stream: Stream, options: WriterOptions): Outp
   };
   const flushQueued = () => {
     scheduled = false;
-    if (closed || queuedBytes === 0 && chunks.length === 0) return;
-    const data = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, queuedBytes);
-    chunks = [];
-    queuedBytes = 0;
+    if (closed || used === 0) return;
+    let data: Buffer;
+    if (used <= 4096) {
+      // A small batch is copied out (from Node's pool) so the slab can be reused.
+      data = Buffer.from(slab.subarray(0, used));
+    } else {
+      // The stream may hold on to the bytes until written: hand over this slab, start a new one.
+      data = slab.subarray(0, used);
+      slab = Buffer.allocUnsafe(batchBytes);
+    }
+    used = 0;
     send(data);
   };
 
@@ -97,9 +105,16 @@ export function createOutputWriter(stream: Stream, options: WriterOptions): Outp
         send(chunk);
         return;
       }
-      chunks.push(chunk);
-      queuedBytes += chunk.length;
-      if (queuedBytes >= batchBytes) flushQueued();
+      if (chunk.length > batchBytes - used) {
+        flushQueued();
+        if (chunk.length >= batchBytes) {
+          send(chunk);
+          return;
+        }
+      }
+      chunk.copy(slab, used);
+      used += chunk.length;
+      if (used === batchBytes) flushQueued();
       else if (!scheduled) {
         scheduled = true;
         setImmediate(flushQueued);

@@ -274,6 +274,7 @@ async function startListener(listener: ListenerSettings, hooks: ListenerHooks): 
         const http = listener.kind === 'ws' ? createHttpServer(notWebSocket) : createHttpsServer(tls!, notWebSocket);
         // MQTT.js asks for /mqtt, other clients for / or anything: accept every path, as mosquitto does.
         wss = new WebSocketServer({ server: http });
+        wss.on('error', () => {}); // it repeats the HTTP server's errors, which listen() below reports
         wss.on('connection', (ws, request) => {
           const stream = createWebSocketStream(ws);
           stream.on('error', () => {}); // aedes listens too; this keeps an early error from throwing

@@ -40,8 +40,8 @@ const command: CommandModule<Args> = {
     const cwd = ctx.io.cwd();
     const conf = args.configFile !== undefined ? await readConf(path.resolve(cwd, args.configFile)) : undefined;
     for (const warning of conf?.warnings ?? []) ctx.ui.warn(warning);
-    const settings = resolveBrokerSettings(args, conf && resolveConfPaths(conf, cwd));
-    const passwordFile = settings.passwordFile !== undefined ? path.resolve(cwd, settings.passwordFile) : undefined;
+    const settings = absolutePaths(resolveBrokerSettings(args, conf), cwd);
+    const passwordFile = settings.passwordFile;
     const table = passwordFile !== undefined ? await loadPasswordTable(passwordFile) : undefined;
     for (const warning of table?.warnings ?? []) ctx.ui.warn(warning);
     warnAboutAccess(settings, table, ctx);
@@ -94,13 +94,16 @@ async function readConf(file: string): Promise<MosquittoConf> {
   return parseMosquittoConf(text, file);
 }
 
-/** Relative paths in a mosquitto.conf are relative to the working directory, as mosquitto reads them. */
-function resolveConfPaths(conf: MosquittoConf, cwd: string): MosquittoConf {
+/**
+ * Files named by flags or a mosquitto.conf, relative to the working directory (as mosquitto reads
+ * its config), so messages and the SIGHUP reload name one exact file.
+ */
+function absolutePaths(settings: BrokerSettings, cwd: string): BrokerSettings {
   const abs = (file: string) => path.resolve(cwd, file);
   return {
-    ...conf,
-    ...(conf.passwordFile !== undefined ? { passwordFile: abs(conf.passwordFile) } : {}),
-    listeners: conf.listeners.map((listener) => listener.tls
+    ...settings,
+    ...(settings.passwordFile !== undefined ? { passwordFile: abs(settings.passwordFile) } : {}),
+    listeners: settings.listeners.map((listener) => listener.tls
       ? {
           ...listener,
           tls: {

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
@@ -97,6 +98,8 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
         client.conn.write(connackV3(2), () => callback(refuseWith(new Error('refused')), false));
         return;
       }
+      // Name anonymous-id clients as mosquitto does (auto-UUID), so logs read the same.
+      if (packet.clientId === '') packet.clientId = `auto-${randomUUID().toUpperCase()}`;
       callback(null, true);
     },
 

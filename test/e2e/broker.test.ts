@@ -219,12 +219,13 @@ describe('mq broker', () => {
   test('TLS listener with a CA made by openssl; --cafile requires client certificates', async () => {
     const tls: TlsMaterial = makeTlsMaterial();
     const tlsPort = await freePort();
-    const broker = await startMqBroker(['--cert', tls.certFile, '--key', tls.keyFile, '--tls-port', String(tlsPort)]);
+    const broker = await startMqBroker(['--cert', tls.certFile, '--key', tls.keyFile, '--tls-port', String(tlsPort), '-v']);
     try {
       assert.match(broker.running.stderr(), new RegExp(`listening on mqtt://127\\.0\\.0\\.1:${broker.port}, mqtts://127\\.0\\.0\\.1:${tlsPort} `));
       const secure = ['-p', String(tlsPort), '--cafile', tls.caFile];
-      const watcher = spawnClient('mosquitto_sub', ['-h', '127.0.0.1', ...secure, '-t', 'tls/#', '-v', '-C', '2']);
-      await new Promise((r) => setTimeout(r, 300));
+      const watcher = spawnClient('mosquitto_sub', ['-h', '127.0.0.1', ...secure, '-i', 'tls-watcher', '-t', 'tls/#', '-v', '-C', '2']);
+      await waitFor(() => broker.log().includes("Client tls-watcher subscribed to 'tls/#'"), 5000, () => broker.log());
+      assert.ok(broker.log().includes(`T: New connection from 127.0.0.1:P on port ${tlsPort} (mqtts).\n`), broker.log());
       assert.equal((await run('mosquitto_pub', ['-h', '127.0.0.1', ...secure, '-t', 'tls/a', '-m', 'over tls'])).code, 0);
       assert.equal((await pub(broker.port, ['-t', 'tls/b', '-m', 'plain to tls'])).code, 0);
       assert.deepEqual(await watcher.done, { code: 0, stdout: 'tls/a over tls\ntls/b plain to tls\n', stderr: '' });

@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommandModule, Context } from '../context.js';
-import { withGlobalOptions } from '../connection/options.js';
 import { ConfigError } from '../errors.js';
 import { loadPasswordTable, type PasswordTable } from '../broker/auth.js';
 import { timestamp } from '../broker/log.js';
@@ -17,7 +16,7 @@ const command: CommandModule<Args> = {
   command: 'broker',
   describe: 'Run an MQTT broker for local work',
   builder: (yargs) =>
-    withGlobalOptions(yargs)
+    yargs
       .usage('$0 broker [options]\n\nRun an MQTT 3.1/3.1.1 broker (aedes) for local work. Retained messages and QoS 1/2 sessions\n' +
         'are kept in memory only: they are lost when the broker stops. SIGHUP reloads the password file.')
       .option('port', { alias: 'p', type: 'string', describe: 'Port of the MQTT listener (0 picks a free one)', defaultDescription: '1883' })

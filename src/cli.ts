@@ -113,7 +113,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
  */
 function lastValueWins(args: Record<string, unknown>, parser: Argv): void {
   const options = (parser as unknown as { getOptions(): { array: string[]; alias: Record<string, string[]> } }).getOptions();
-  const arrays = new Set(options.array.flatMap((key) => [key, ...(options.alias[key] ?? [])]));
+  // yargs also sets the camelCase form of dashed names (filter-out -> filterOut): keep those too.
+  const camel = (key: string) => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const arrays = new Set(options.array.flatMap((key) => [key, ...(options.alias[key] ?? [])]).flatMap((key) => [key, camel(key)]));
   for (const [key, value] of Object.entries(args)) {
     if (key !== '_' && key !== '--' && Array.isArray(value) && !arrays.has(key)) args[key] = value[value.length - 1];
   }

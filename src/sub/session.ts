@@ -111,13 +111,31 @@ export async function runSubscriber(plan: SubPlan, connection: Connection, io: S
     ...(plan.count !== undefined ? { count: plan.count } : {}),
   });
   // Once we are ending, QoS 1/2 messages still arriving are not acknowledged, so a persistent
-  // session (-c) gets them again next time instead of losing them. Not while removals wait for
-  // their PUBACKs: MQTT.js handles incoming packets in order, and those acks queue behind.
-  client.options.customHandleAcks = (_topic, _payload, _packet, done) => {
-    if (stopping && !removalsPending()) return;
+  // session (-c) gets them again next time instead of losing them. Not while one of our own
+  // packets (SUBSCRIBE, UNSUBSCRIBE, a removal) waits for its ack: MQTT.js handles incoming
+  // packets strictly in order, so that ack would queue behind the unanswered message.
+  const outgoing = (client as unknown as { outgoing: Record<number, unknown> }).outgoing;
+  const nothingOutstanding = () => removalQueue.length === 0 && Object.keys(outgoing).length === 0;
+  // QoS 2 messages are handled when the PUBLISH arrives, not at PUBREL as MQTT.js would: the
+  // output keeps the broker's order whatever the round-trip time. The packet id is remembered
+  // until PUBREL, so a resent PUBLISH (dup) is not printed twice.
+  const qos2Unreleased = new Set<number>();
+  client.options.customHandleAcks = (topic, payload, packet, done) => {
+    if (stopping && nothingOutstanding()) return;
+    if (packet.qos === 2 && !qos2Unreleased.has(packet.messageId!)) {
+      qos2Unreleased.add(packet.messageId!);
+      handleMessage(topic, payload, packet);
+    }
     done(0);
   };
   const onMessage = (topic: string, payload: Buffer, packet: IPublishPacket) => {
+    if (packet.qos === 2) {
+      qos2Unreleased.delete(packet.messageId!); // PUBREL: handled at PUBLISH already
+      return;
+    }
+    handleMessage(topic, payload, packet);
+  };
+  const handleMessage = (topic: string, payload: Buffer, packet: IPublishPacket) => {
     if (stopping) return;
     const action = handler.handle(topic, payload, packet.retain);
     if (action === 0) return;
@@ -195,7 +213,10 @@ export async function runSubscriber(plan: SubPlan, connection: Connection, io: S
   const onConnect = (connack: { sessionPresent?: boolean }) => {
     if (firstConnect) return;
     if (paused) setPaused(true); // a new socket starts flowing
-    if (!connack.sessionPresent) void subscribeAll(false);
+    if (!connack.sessionPresent) {
+      qos2Unreleased.clear(); // a new session: the broker reuses packet ids
+      void subscribeAll(false);
+    }
   };
   client.on('connect', onConnect);
 
@@ -214,6 +235,12 @@ export async function runSubscriber(plan: SubPlan, connection: Connection, io: S
   });
 
   firstConnect = false;
+  if (plan.exitAfterSubscribe) {
+    // -E: messages after the SUBACK are not printed (mosquitto disconnects in its SUBACK callback).
+    // Watched at the packet, because MQTT.js calls the subscribe callback only after it handled
+    // the packets that followed.
+    client.on('packetreceive', (packet) => { if (packet.cmd === 'suback') stopping = true; });
+  }
   const subscribed = subscribeAll(true);
   if (plan.exitAfterSubscribe) void subscribed.then(() => finish({ kind: 'ok', reasonCode: 0 }));
 

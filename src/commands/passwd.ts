@@ -53,14 +53,10 @@ const command: CommandModule<Args> = {
       .example('mq passwd --check passwd alice', 'Test a password before reloading the broker'),
   async run(args, ctx) {
     const [{ parsePasswdArgv, planPasswd }, { runPasswd }] = await Promise.all([import('../passwd/args.js'), import('../passwd/run.js')]);
-    if (args.batch) ctx.io.title = 'mq passwd'; // keep the password out of `ps`
     // yargs cannot stop at the first non-option, so the order-sensitive words are parsed here.
     const words = ctx.argv ? ctx.argv.slice(ctx.argv.findIndex((word) => !word.startsWith('-')) + 1) : undefined;
-    const plan = planPasswd(
-      words
-        ? parsePasswdArgv(words)
-        : { ...args, extra: args._.slice(1).map(String) },
-    );
+    const plan = planPasswd(words ? parsePasswdArgv(words) : { ...args, extra: args._.slice(1).map(String) });
+    if ('password' in plan && plan.password !== undefined) ctx.io.title = 'mq passwd'; // keep the password out of `ps`
     await runPasswd(plan, ctx);
   },
 };

@@ -2,7 +2,7 @@ import type { Context } from '../context.js';
 import { ExitError, MqError } from '../errors.js';
 import { promptSecret } from '../prompt.js';
 import { checkPassword, type HashChoice, type PasswdPlan } from './args.js';
-import { deleteUser, editPasswordFile, entryLine, readPasswordFile, setUser, toFileString, type PasswordFileLine } from './file.js';
+import { deleteUser, editPasswordFile, entryLine, fromFileString, readPasswordFile, setUser, toFileString, type PasswordFileLine } from './file.js';
 import { hashPassword, mosquitto20Problem, parseHash, verifyPassword } from './hash.js';
 import { readSecretLines } from './input.js';
 
@@ -125,9 +125,9 @@ async function upgradeFile(plan: Extract<PasswdPlan, { mode: 'upgrade' }>, ctx: 
         result.push(entryLine(line.username, await hashFor(line.username, plaintext, plan.hash), line.eol));
         continue;
       }
-      if (line.kind === 'entry' && line.hash === '') ctx.ui.warn(`Line ${index + 1}: user ${Buffer.from(line.username, 'latin1').toString('utf8')} has no password; left unchanged.`);
+      if (line.kind === 'entry' && line.hash === '') ctx.ui.warn(`Line ${index + 1}: user ${fromFileString(line.username)} has no password; left unchanged.`);
       else if (line.kind === 'entry' && !parseHash(line.hash)) {
-        ctx.ui.warn(`Line ${index + 1}: the hash of user ${Buffer.from(line.username, 'latin1').toString('utf8')} is not one mosquitto can read; left unchanged.`);
+        ctx.ui.warn(`Line ${index + 1}: the hash of user ${fromFileString(line.username)} is not one mosquitto can read; left unchanged.`);
       }
       result.push(line);
     }

@@ -288,6 +288,25 @@ describe('mq passwd: terminal, argon2id, permissions, process list', () => {
     else t.diagnostic('libargon2 cross-check skipped: python3 or libargon2.so.1 missing');
   });
 
+  test('-c on an existing file says how many lines it dropped', async () => {
+    const file = path.join(tempDir('mq-passwd-'), 'passwd');
+    writeFileSync(file, '# staff\nx:1\n\ny:2\n', { mode: 0o600 });
+    const result = await runMq(['passwd', '-c', '-b', file, 'x', 'x-pw']);
+    assert.deepEqual([result.code, result.stderr], [0, `Warning: -c overwrote ${file}; its 2 other non-blank lines are gone.\n`]);
+    assert.deepEqual(usersOf(file), ['x']);
+  });
+
+  test('-U leaves empty and unreadable hashes alone, with a warning naming the line', async () => {
+    const file = path.join(tempDir('mq-passwd-'), 'passwd');
+    writeFileSync(file, 'a:\nb:$7$101$broken\nc:pw\n', { mode: 0o600 });
+    const result = await runMq(['passwd', '-U', file]);
+    assert.deepEqual([result.code, result.stderr], [0, 'Warning: Line 1: user a has no password; left unchanged.\nWarning: Line 2: the hash of user b is not one mosquitto can read; left unchanged.\n']);
+    const lines = readFileSync(file, 'utf8').split('\n');
+    assert.deepEqual(lines.slice(0, 2), ['a:', 'b:$7$101$broken']);
+    assert.match(lines[2]!, /^c:\$7\$101\$/);
+    assert.equal((await runMq(['passwd', '--check', '-b', file, 'c', 'pw'])).code, 0);
+  });
+
   test('a group-readable file keeps its mode and draws a warning', async () => {
     const file = path.join(tempDir('mq-passwd-'), 'passwd');
     assert.equal((await runMq(['passwd', '-c', '-b', file, 'a', 'a-pw'])).code, 0);

@@ -1,33 +1,116 @@
+/**
+ * What `mq sub` (and `mq rr`) print for each message: mosquitto_sub's default, -v, -N and -F
+ * output byte for byte, plus mq's --json (NDJSON) and --encoding. Pure: options in, a function
+ * from message to bytes out; errors that mosquitto prints per message go to `onError`.
+ */
 import type { ChalkInstance } from 'chalk';
-import { UsageError } from '../errors.js';
+import { ByteWriter } from './bytes.js';
 import type { ReceivedMessage } from './message.js';
+import { ndjsonLine } from './ndjson.js';
+import { compileFormat, renderFormat } from './template.js';
 
 export interface OutputOptions {
+  /** -v: `topic payload`; an empty payload prints `topic (null)`. */
   verbose: boolean;
+  /** false with -N: no newline after each message (-F included). */
   eol: boolean;
+  /** -F: mosquitto's format language; overrides -v and --encoding. */
   format?: string;
+  /** --pretty: %j and %J print indented JSON (as mosquitto, it changes nothing else). */
   pretty: boolean;
+  /** --json: mq's NDJSON, one object per line; overrides everything else (always ends in \n). */
   json: boolean;
+  /** --encoding for default and -v output: print the payload as hex or base64 text. */
   encoding?: 'hex' | 'base64';
+  /** Given only when stdout is a TTY and colour is allowed: the -v topic is coloured. */
   color?: ChalkInstance;
+  /** For @ strftime fields, %I, %U and the %j/%J `tst` (default local, like mosquitto). */
   timezone?: 'local' | 'utc';
+  /**
+   * Per-message problems mosquitto reports on stderr while carrying on (e.g. %J on a payload
+   * that is not JSON: "Message payload is not valid JSON on topic t."). Text without "Error: ".
+   */
+  onError?: (message: string) => void;
 }
 
-// FIRST DRAFT: interface only; the full -F language and JSON modes land next.
+/** Throws a UsageError naming the bad specifier when `format` is not a valid -F format. */
 export function validateFormat(format: string): void {
-  if (format.length === 0) throw new UsageError('-F: empty format.');
+  compileFormat(format);
 }
 
-const NEWLINE = Buffer.from('\n');
+const EMPTY = Buffer.alloc(0);
+const NULL_TEXT = Buffer.from('(null)');
 
+/** ANSI codes around a style, or empty strings when colour is off. */
+function styleCodes(style: ((text: string) => string) | undefined): [Buffer, Buffer] {
+  if (!style) return [EMPTY, EMPTY];
+  const [open = '', close = ''] = style('\u0000').split('\u0000');
+  return [Buffer.from(open), Buffer.from(close)];
+}
+
+/**
+ * Build the per-message formatter. The format is compiled here, once; the returned function
+ * allocates one Buffer per message (an empty Buffer means print nothing).
+ */
 export function createFormatter(options: OutputOptions): (message: ReceivedMessage) => Buffer {
-  if (options.format !== undefined) validateFormat(options.format);
+  if (options.json) return ndjsonLine;
+
+  if (options.format !== undefined) {
+    const compiled = compileFormat(options.format);
+    const render = { pretty: options.pretty, timezone: options.timezone ?? 'local', onError: options.onError ?? (() => {}) };
+    const out = new ByteWriter(1024);
+    const eol = options.eol;
+    return (message) => {
+      renderFormat(out, compiled, message, render);
+      if (eol) out.byte(0x0a);
+      return out.take();
+    };
+  }
+
+  const encoding = options.encoding;
+  const eol = options.eol ? 1 : 0;
+  const useColor = options.color !== undefined && options.color.level > 0;
+  const [topicOpen, topicClose] = styleCodes(useColor ? options.color!.cyan : undefined);
+  const [nullOpen, nullClose] = styleCodes(useColor ? options.color!.dim : undefined);
+  const colored = topicOpen.length > 0;
+
+  if (!options.verbose) {
+    // default: the payload and a newline; an empty payload prints nothing at all
+    return (message) => {
+      const payload = message.payload;
+      if (payload.length === 0) return EMPTY;
+      const body = encoding ? Buffer.from(payload.toString(encoding), 'latin1') : payload;
+      if (!eol) return body;
+      const line = Buffer.allocUnsafe(body.length + 1);
+      body.copy(line, 0);
+      line[body.length] = 0x0a;
+      return line;
+    };
+  }
+
+  // -v: `topic payload`; an empty payload is `topic (null)`, printed only with a newline
   return (message) => {
-    if (message.payload.length === 0 && !(options.verbose && options.eol)) return Buffer.alloc(0);
-    const parts: Buffer[] = [];
-    if (options.verbose) parts.push(Buffer.from(message.topic + ' '));
-    parts.push(message.payload.length === 0 ? Buffer.from('(null)') : message.payload);
-    if (options.eol) parts.push(NEWLINE);
-    return Buffer.concat(parts);
+    const payload = message.payload;
+    if (payload.length === 0 && !eol) return EMPTY;
+    const body = payload.length === 0 ? NULL_TEXT : encoding ? Buffer.from(payload.toString(encoding), 'latin1') : payload;
+    const topic = message.topic;
+    const topicLength = Buffer.byteLength(topic, 'utf8');
+    if (colored) {
+      const isNull = payload.length === 0;
+      return Buffer.concat([
+        topicOpen, Buffer.from(topic, 'utf8'), topicClose, SPACE,
+        isNull ? nullOpen : EMPTY, body, isNull ? nullClose : EMPTY,
+        eol ? NEWLINE : EMPTY,
+      ]);
+    }
+    const line = Buffer.allocUnsafe(topicLength + 1 + body.length + eol);
+    line.write(topic, 0, 'utf8');
+    line[topicLength] = 0x20;
+    body.copy(line, topicLength + 1);
+    if (eol) line[line.length - 1] = 0x0a;
+    return line;
   };
 }
+
+const SPACE = Buffer.from(' ');
+const NEWLINE = Buffer.from('\n');

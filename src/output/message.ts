@@ -15,3 +15,26 @@ export interface ReceivedMessage {
   /** Date.now() when it arrived (ms). */
   receivedAt: number;
 }
+
+let anchorWall = 0;
+let anchorMonotonic = 0;
+
+/**
+ * Date.now() with a sub-millisecond fraction (microsecond resolution) for `receivedAt`, so
+ * `@N`, `%U` and the %j `tst` carry real digits the way mosquitto's clock_gettime() does.
+ * Anchored to the wall clock once (waiting at most 1 ms for a tick), re-anchored only when the
+ * monotonic estimate drifts more than a millisecond from Date.now().
+ */
+export function receivedNow(): number {
+  const wall = Date.now();
+  let now = anchorWall + (performance.now() - anchorMonotonic);
+  if (anchorWall === 0 || now < wall - 1 || now >= wall + 2) {
+    // wait for the millisecond to tick so the anchor is exact, then read both clocks
+    let tick = Date.now();
+    while (tick === wall) tick = Date.now();
+    anchorWall = tick;
+    anchorMonotonic = performance.now();
+    now = tick;
+  }
+  return now;
+}

@@ -59,8 +59,15 @@ export async function readLines(
   try {
     outer: for (;;) {
       if (signal?.aborted) { end = 'aborted'; break; }
-      const next = aborted ? await Promise.race([iterator.next(), aborted.promise]) : await iterator.next();
-      if (next === ABORTED) { end = 'aborted'; break; }
+      let next;
+      if (aborted) {
+        const pending = iterator.next();
+        next = await Promise.race([pending, aborted.promise]);
+        // The read still pending settles when the input is released below; nobody waits for it.
+        if (next === ABORTED) { pending.then(undefined, () => {}); end = 'aborted'; break; }
+      } else {
+        next = await iterator.next();
+      }
       if (next.done) { inputEnded = true; break; }
       const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       let start = 0;
@@ -100,11 +107,12 @@ export async function readLines(
     }
   } finally {
     aborted?.dispose();
-    // Release the input (a Readable is destroyed) when we stop before it ended.
+    // Release the input when we stop before it ended. A stream is destroyed directly: the
+    // iterator's return() would queue behind a read that may never settle (an idle pipe).
     if (!inputEnded) {
-      const closing = iterator.return?.();
-      // Do not wait for it: a pending read on a pipe may never settle.
-      if (closing) closing.then(undefined, () => {});
+      const stream = input as { destroy?: () => void };
+      if (typeof stream.destroy === 'function') stream.destroy();
+      else iterator.return?.()?.then(undefined, () => {});
     }
   }
   return { lines: lineNumber, end };

@@ -34,11 +34,16 @@ export function filterProblem(filter: string): string | undefined {
 }
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+/** What mosquitto_validate_utf8() refuses besides bad encodings: C0/C1 controls, U+FDD0-U+FDEF, U+xxFFFE/U+xxFFFF. */
+const REFUSED_CODE_POINT = /[\u0001-\u001F\u007F-\u009F\uFDD0-\uFDEF\uFFFE\uFFFF\u{1FFFE}\u{1FFFF}\u{2FFFE}\u{2FFFF}\u{3FFFE}\u{3FFFF}\u{4FFFE}\u{4FFFF}\u{5FFFE}\u{5FFFF}\u{6FFFE}\u{6FFFF}\u{7FFFE}\u{7FFFF}\u{8FFFE}\u{8FFFF}\u{9FFFE}\u{9FFFF}\u{AFFFE}\u{AFFFF}\u{BFFFE}\u{BFFFF}\u{CFFFE}\u{CFFFF}\u{DFFFE}\u{DFFFF}\u{EFFFE}\u{EFFFF}\u{FFFFE}\u{FFFFF}\u{10FFFE}\u{10FFFF}]/u;
 
 /** MQTT strings: at most 65535 bytes of UTF-8, no NUL; lone surrogates cannot be encoded. */
 function textProblem(text: string): string | undefined {
   if (text.includes('\u0000')) return 'it contains a NUL character';
   if (LONE_SURROGATE.test(text)) return 'it is not valid UTF-8';
+  // mosquitto (client and broker) refuses control characters and Unicode non-characters as malformed UTF-8.
+  const refused = REFUSED_CODE_POINT.exec(text);
+  if (refused) return `it contains U+${refused[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}, a control character or non-character MQTT brokers refuse`;
   if (Buffer.byteLength(text, 'utf8') > 65535) return 'it is longer than 65535 bytes';
   return undefined;
 }

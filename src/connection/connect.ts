@@ -51,6 +51,11 @@ export interface ConnectOptions {
   receiveMaximum?: number;
   /** Status line while connecting; omit for commands that keep stderr quiet. */
   spinner?: boolean;
+  /**
+   * Called with the new client before any packet is handled: a persistent session's queued
+   * messages arrive right behind the CONNACK, before `connect()` resolves (sub attaches here).
+   */
+  onClient?: (client: MqttClient) => void;
 }
 
 /** Everything a network command does to get a client: resolve, validate, connect, watch. */
@@ -255,6 +260,7 @@ export async function connect(settings: ConnectionSettings, session: SessionOpti
   const label = brokerLabel(settings);
   const spinner = options.spinner === false ? undefined : await ui.spinner(`Connecting to ${label}...`);
   const client = createClient(settings, session, tlsFiles);
+  options.onClient?.(client);
   let assignedId = session.clientId;
   if (ui.debugEnabled) {
     client.on('packetsend', (packet) => { for (const line of describePacket('send', packet as TracePacket, assignedId)) ui.debug(line); });

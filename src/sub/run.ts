@@ -5,7 +5,7 @@ import { parseProperties } from '../connection/properties.js';
 import type { Context } from '../context.js';
 import { validateFormat } from '../output/format.js';
 import { planSubscription, type SubArgs } from './options.js';
-import { runSubscriber } from './session.js';
+import { createSubscriber } from './session.js';
 
 /** `mq sub`: validate everything, connect (reconnecting after losses), subscribe, print. */
 export async function runSub(args: ConnectionArgs & SubArgs, ctx: Context): Promise<void> {
@@ -22,12 +22,8 @@ export async function runSub(args: ConnectionArgs & SubArgs, ctx: Context): Prom
   const session = sessionOptions(args, resolved, properties, { receiveMaximum: plan.receiveMaximum, pid: process.pid });
   for (const warning of plan.warnings) ctx.ui.warn(warning);
 
-  const connection = await connect(settings, session, ctx.ui, { reconnect: true });
   const color = ctx.ui.stdoutColor.level > 0 ? ctx.ui.stdoutColor : undefined;
-  await runSubscriber(plan, connection, {
-    stdout: ctx.io.stdout,
-    ui: ctx.ui,
-    ...(color ? { color } : {}),
-    interrupted: ctx.interrupted(),
-  });
+  const subscriber = createSubscriber(plan, { stdout: ctx.io.stdout, ui: ctx.ui, ...(color ? { color } : {}) });
+  const connection = await connect(settings, session, ctx.ui, { reconnect: true, onClient: subscriber.attach });
+  await subscriber.run(connection, ctx.interrupted());
 }

@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { ClientSubscribeCallback, IClientSubscribeOptions, IPublishPacket, MqttClient } from 'mqtt';
 import type { Connection } from '../connection/connect.js';
 import { reasonText } from '../connection/errors.js';
+import type { Properties } from '../connection/properties.js';
 import { ExitError, MqError, TimeoutError } from '../errors.js';
 import { createFormatter } from '../output/format.js';
 import type { ReceivedMessage } from '../output/message.js';
@@ -15,13 +16,24 @@ export interface SubscriberIo {
   ui: Ui;
   /** Colours for stdout, given only when stdout is a terminal and colour is allowed. */
   color?: ChalkInstance;
-  /** Resolves on SIGINT/SIGTERM. */
-  interrupted: Promise<unknown>;
+}
+
+export interface Subscriber {
+  /**
+   * Take over a new client before it handles any packet (ConnectOptions.onClient): a persistent
+   * session's queued messages arrive right behind the CONNACK.
+   */
+  attach(client: MqttClient): void;
+  /**
+   * Subscribe and print until -C, -E, --retained-only, -W, a signal, a closed stdout or a failure
+   * ends it; then DISCONNECT and flush. Resolves on a normal end; rejects with the MqError to exit with.
+   */
+  run(connection: Connection, interrupted: Promise<unknown>): Promise<void>;
 }
 
 type SubackPacket = Parameters<ClientSubscribeCallback>[2];
 
-/** How the subscriber ended; anything but 'ok' becomes an error after the connection is closed. */
+/** How the subscriber ended; an error is thrown after the connection is closed. */
 type Outcome = { kind: 'ok'; reasonCode: number } | { kind: 'error'; error: MqError; reasonCode: number };
 
 /** v5 DISCONNECT reason mosquitto_sub sends on a signal or -W: "Disconnect with Will Message". */
@@ -31,19 +43,9 @@ const CLOSE_GRACE_MS = 3000;
 
 function noop(): void {}
 
-/**
- * Run a subscription on an open connection until -C, -E, --retained-only, -W, a signal, a closed
- * stdout or a failure ends it. Resolves on a normal end; rejects with the MqError to exit with.
- */
-export async function runSubscriber(plan: SubPlan, connection: Connection, io: SubscriberIo): Promise<void> {
-  const { client, settings, session } = connection;
+export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
   const { ui } = io;
-  const v5 = settings.protocolVersion === 5;
-  // mq resubscribes itself, on every connect that lost the session, and sends -U again (as mosquitto).
-  client.options.resubscribe = false;
-  // MQTT.js calls its debug logger several times per packet even when it is off: measurable at
-  // 100 000 msg/s. -d traces packets through the factory's packet events instead.
-  client.log = noop;
+  let client!: MqttClient;
 
   let resolveOutcome!: (outcome: Outcome) => void;
   const outcome = new Promise<Outcome>((resolve) => { resolveOutcome = resolve; });
@@ -56,11 +58,11 @@ export async function runSubscriber(plan: SubPlan, connection: Connection, io: S
     resolveOutcome(result);
   };
 
-  // --- output -------------------------------------------------------------------------------
+  // --- output ---------------------------------------------------------------------------------
   let paused = false;
   const setPaused = (pause: boolean) => {
     paused = pause;
-    const stream = client.stream as (NodeJS.ReadableStream & { isPaused?(): boolean }) | undefined;
+    const stream = client?.stream as NodeJS.ReadableStream | undefined;
     if (!stream) return;
     if (pause) stream.pause();
     else stream.resume();
@@ -76,10 +78,11 @@ export async function runSubscriber(plan: SubPlan, connection: Connection, io: S
   });
   const format = createFormatter({ ...plan.output, ...(io.color ? { color: io.color } : {}) });
 
-  // --- removals (--remove-retained): empty retained QoS 1 publishes, at most -M in flight ---------
+  // --- removals (--remove-retained): empty retained QoS 1 publishes, at most -M in flight -------
   const removalQueue: string[] = [];
   let removalsInFlight = 0;
   let afterRemovals: (() => void) | undefined;
+  const removalsPending = () => removalsInFlight > 0 || removalQueue.length > 0;
   const pumpRemovals = () => {
     while (removalsInFlight < plan.maxInflight && removalQueue.length > 0) {
       const topic = removalQueue.shift()!;
@@ -90,9 +93,8 @@ export async function runSubscriber(plan: SubPlan, connection: Connection, io: S
         pumpRemovals();
       });
     }
-    if (removalsInFlight === 0 && removalQueue.length === 0 && afterRemovals) afterRemovals();
+    if (!removalsPending() && afterRemovals) afterRemovals();
   };
-  const removalsPending = () => removalsInFlight > 0 || removalQueue.length > 0;
   /** Stop handling messages; end once every removal was acknowledged. */
   const stopAfterRemovals = () => {
     stopping = true;
@@ -100,7 +102,7 @@ export async function runSubscriber(plan: SubPlan, connection: Connection, io: S
     else afterRemovals = () => finish({ kind: 'ok', reasonCode: 0 });
   };
 
-  // --- messages ---------------------------------------------------------------------------------
+  // --- messages -------------------------------------------------------------------------------
   const handler = createMessageHandler({
     retainedOnly: plan.retainedOnly,
     ignoreRetained: plan.ignoreRetained,
@@ -110,31 +112,6 @@ export async function runSubscriber(plan: SubPlan, connection: Connection, io: S
     printChance: plan.printChance,
     ...(plan.count !== undefined ? { count: plan.count } : {}),
   });
-  // Once we are ending, QoS 1/2 messages still arriving are not acknowledged, so a persistent
-  // session (-c) gets them again next time instead of losing them. Not while one of our own
-  // packets (SUBSCRIBE, UNSUBSCRIBE, a removal) waits for its ack: MQTT.js handles incoming
-  // packets strictly in order, so that ack would queue behind the unanswered message.
-  const outgoing = (client as unknown as { outgoing: Record<number, unknown> }).outgoing;
-  const nothingOutstanding = () => removalQueue.length === 0 && Object.keys(outgoing).length === 0;
-  // QoS 2 messages are handled when the PUBLISH arrives, not at PUBREL as MQTT.js would: the
-  // output keeps the broker's order whatever the round-trip time. The packet id is remembered
-  // until PUBREL, so a resent PUBLISH (dup) is not printed twice.
-  const qos2Unreleased = new Set<number>();
-  client.options.customHandleAcks = (topic, payload, packet, done) => {
-    if (stopping && nothingOutstanding()) return;
-    if (packet.qos === 2 && !qos2Unreleased.has(packet.messageId!)) {
-      qos2Unreleased.add(packet.messageId!);
-      handleMessage(topic, payload, packet);
-    }
-    done(0);
-  };
-  const onMessage = (topic: string, payload: Buffer, packet: IPublishPacket) => {
-    if (packet.qos === 2) {
-      qos2Unreleased.delete(packet.messageId!); // PUBREL: handled at PUBLISH already
-      return;
-    }
-    handleMessage(topic, payload, packet);
-  };
   const handleMessage = (topic: string, payload: Buffer, packet: IPublishPacket) => {
     if (stopping) return;
     const action = handler.handle(topic, payload, packet.retain);
@@ -158,107 +135,163 @@ export async function runSubscriber(plan: SubPlan, connection: Connection, io: S
     }
     if (action & STOP) stopAfterRemovals();
   };
-  client.on('message', onMessage);
 
-  // --- subscribe on every connect that has no session ---------------------------------------------
-  const subscribeProperties = v5 ? session.properties.subscribe : undefined;
-  const unsubscribeProperties = v5 ? session.properties.unsubscribe : undefined;
-  const subscribeAll = (first: boolean) => {
-    const pending: Promise<void>[] = [];
-    if (plan.subscriptions.length > 0) {
-      pending.push(new Promise((resolve) => {
-        const map: Record<string, IClientSubscribeOptions> = {};
-        for (const { topic, ...options } of plan.subscriptions) map[topic] = options as IClientSubscribeOptions;
-        const options = subscribeProperties ? { properties: subscribeProperties as IClientSubscribeOptions['properties'] } : {};
-        client.subscribe(map, options as IClientSubscribeOptions, (error, _granted, packet?: SubackPacket) => {
-          // MQTT.js reports a refused filter as an error but still hands over the SUBACK.
-          const codes = packet?.granted;
-          if (!codes) {
-            // The connection dropped before the SUBACK; the next connect subscribes again.
-            if (error && !stopping) ui.debug(`SUBSCRIBE not answered: ${error.message}`);
-            resolve();
-            return;
-          }
-          reportSuback(Object.keys(map), codes.map(Number), first);
-          resolve();
-        });
-      }));
-    }
-    if (plan.unsubscribe.length > 0) {
-      pending.push(new Promise((resolve) => {
-        const options = unsubscribeProperties ? { properties: unsubscribeProperties as never } : {};
-        client.unsubscribe(plan.unsubscribe, options, () => resolve());
-      }));
-    }
-    return Promise.all(pending);
-  };
-  const reportSuback = (topics: string[], codes: number[], first: boolean) => {
-    ui.debug(`Subscribed: ${codes.join(', ')}`);
-    let refused = 0;
-    let firstRefusal = 0;
-    codes.forEach((code, i) => {
-      if (code < 0x80) return;
-      refused++;
-      firstRefusal ||= code;
-      const topic = topics[i] ?? '?';
-      const why = v5 ? `${reasonText(code)} (reason code ${code})` : `refused by the broker (0x${code.toString(16)})`;
-      if (first || refused === codes.length) ui.warn(`Subscription to '${topic}' failed: ${why}.`);
+  // -E: SUBACK (and UNSUBACK for -U) seen as packets. MQTT.js calls the subscribe callback only
+  // after it handled the packets behind it, too late to keep those from being printed.
+  let controlAcksDue = (plan.subscriptions.length > 0 ? 1 : 0) + (plan.unsubscribe.length > 0 ? 1 : 0);
+  const qos2Unreleased = new Set<number>();
+
+  const attach = (c: MqttClient) => {
+    client = c;
+    // mq resubscribes itself, on every connect that lost the session, and sends -U again.
+    client.options.resubscribe = false;
+    // MQTT.js calls its debug logger several times per packet even when it is off: measurable at
+    // 100 000 msg/s. -d traces packets through the factory's packet events instead.
+    client.log = noop;
+    // Once we are ending, QoS 1/2 messages still arriving are not acknowledged, so a persistent
+    // session (-c) gets them again next time instead of losing them. Not while removals wait for
+    // their PUBACKs: MQTT.js handles incoming packets strictly in order, and those acks would
+    // queue behind the unanswered message; nor with -E before its acks arrived.
+    // QoS 2 messages are handled when the PUBLISH arrives, not at PUBREL as MQTT.js would: the
+    // output keeps the broker's order whatever the round-trip time. The packet id is remembered
+    // until PUBREL, so a resent PUBLISH (dup) is not printed twice.
+    client.options.customHandleAcks = (topic, payload, packet, done) => {
+      if (stopping && !removalsPending() && controlAcksDue === 0) return;
+      if (packet.qos === 2 && !qos2Unreleased.has(packet.messageId!)) {
+        qos2Unreleased.add(packet.messageId!);
+        handleMessage(topic, payload, packet);
+      }
+      done(0);
+    };
+    client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => {
+      if (packet.qos === 2) {
+        qos2Unreleased.delete(packet.messageId!); // PUBREL: handled at PUBLISH already
+        return;
+      }
+      handleMessage(topic, payload, packet);
     });
-    if (refused > 0 && refused === codes.length) {
-      finish({ kind: 'error', error: new ExitError(firstRefusal, 'All subscription requests were denied.'), reasonCode: 0 });
+    if (plan.exitAfterSubscribe) {
+      client.on('packetreceive', (packet) => {
+        if (packet.cmd !== 'suback' && packet.cmd !== 'unsuback') return;
+        stopping = true;
+        if (controlAcksDue > 0) controlAcksDue--;
+      });
+    } else {
+      controlAcksDue = 0;
     }
   };
 
-  let firstConnect = true;
-  const onConnect = (connack: { sessionPresent?: boolean }) => {
-    if (firstConnect) return;
-    if (paused) setPaused(true); // a new socket starts flowing
-    if (!connack.sessionPresent) {
-      qos2Unreleased.clear(); // a new session: the broker reuses packet ids
-      void subscribeAll(false);
+  const run = async (connection: Connection, interrupted: Promise<unknown>) => {
+    const { settings, session } = connection;
+    const v5 = settings.protocolVersion === 5;
+
+    const onConnect = (connack: { sessionPresent?: boolean }) => {
+      if (paused) setPaused(true); // a new socket starts flowing
+      if (!connack.sessionPresent) {
+        qos2Unreleased.clear(); // a new session: the broker reuses packet ids
+        void subscribeAll(client, plan, v5 ? session.properties : {}, ui, false, finish);
+      }
+    };
+    client.on('connect', onConnect);
+
+    let timer: NodeJS.Timeout | undefined;
+    if (plan.timeoutSeconds !== undefined) {
+      // mosquitto prints exactly "Timed out" (no "Error: " prefix, hidden by --quiet) and exits 27.
+      timer = setTimeout(() => {
+        ui.info('Timed out');
+        finish({ kind: 'error', error: new ExitError(new TimeoutError().exitCode), reasonCode: DISCONNECT_WITH_WILL });
+      }, plan.timeoutSeconds * 1000);
     }
+    void interrupted.then(() => finish({ kind: 'ok', reasonCode: DISCONNECT_WITH_WILL }));
+    connection.failed.catch((error: unknown) => {
+      finish({ kind: 'error', error: error instanceof MqError ? error : new MqError(String(error)), reasonCode: 0 });
+    });
+
+    if (!finished) {
+      const subscribed = subscribeAll(client, plan, v5 ? session.properties : {}, ui, true, finish);
+      if (plan.exitAfterSubscribe) void subscribed.then(() => finish({ kind: 'ok', reasonCode: 0 }));
+    }
+
+    const result = await outcome;
+    if (timer) clearTimeout(timer);
+    client.off('connect', onConnect);
+    await closeConnection(connection, client, v5 ? result.reasonCode : undefined);
+    await writer.flush();
+    if (result.kind === 'error') throw result.error;
   };
-  client.on('connect', onConnect);
 
-  // --- ends ---------------------------------------------------------------------------------------
-  let timer: NodeJS.Timeout | undefined;
-  if (plan.timeoutSeconds !== undefined) {
-    // mosquitto prints exactly "Timed out" (no "Error: " prefix, hidden by --quiet) and exits 27.
-    timer = setTimeout(() => {
-      ui.info('Timed out');
-      finish({ kind: 'error', error: new ExitError(new TimeoutError().exitCode), reasonCode: DISCONNECT_WITH_WILL });
-    }, plan.timeoutSeconds * 1000);
-  }
-  void io.interrupted.then(() => finish({ kind: 'ok', reasonCode: DISCONNECT_WITH_WILL }));
-  connection.failed.catch((error: unknown) => {
-    finish({ kind: 'error', error: error instanceof MqError ? error : new MqError(String(error)), reasonCode: 0 });
-  });
-
-  firstConnect = false;
-  if (plan.exitAfterSubscribe) {
-    // -E: messages after the SUBACK are not printed (mosquitto disconnects in its SUBACK callback).
-    // Watched at the packet, because MQTT.js calls the subscribe callback only after it handled
-    // the packets that followed.
-    client.on('packetreceive', (packet) => { if (packet.cmd === 'suback') stopping = true; });
-  }
-  const subscribed = subscribeAll(true);
-  if (plan.exitAfterSubscribe) void subscribed.then(() => finish({ kind: 'ok', reasonCode: 0 }));
-
-  const result = await outcome;
-  if (timer) clearTimeout(timer);
-  client.off('message', onMessage);
-  client.off('connect', onConnect);
-  await closeConnection(connection, client, v5 ? result.reasonCode : undefined);
-  await writer.flush();
-  if (result.kind === 'error') throw result.error;
+  return { attach, run };
 }
 
-/** DISCONNECT when connected (bounded in time), otherwise just close the socket. */
+/** SUBSCRIBE every -t, then UNSUBSCRIBE every -U (as mosquitto, on every connect without a session). */
+function subscribeAll(
+  client: MqttClient,
+  plan: SubPlan,
+  properties: Properties,
+  ui: Ui,
+  first: boolean,
+  finish: (outcome: Outcome) => void,
+): Promise<unknown> {
+  const v5 = client.options.protocolVersion === 5;
+  const pending: Promise<void>[] = [];
+  if (plan.subscriptions.length > 0) {
+    pending.push(new Promise((resolve) => {
+      const map: Record<string, IClientSubscribeOptions> = {};
+      for (const { topic, ...options } of plan.subscriptions) map[topic] = options as IClientSubscribeOptions;
+      const topics = Object.keys(map);
+      const options = properties.subscribe ? { properties: properties.subscribe as IClientSubscribeOptions['properties'] } : {};
+      client.subscribe(map, options as IClientSubscribeOptions, (error, _granted, packet?: SubackPacket) => {
+        // MQTT.js reports a refused filter as an error but still hands over the SUBACK.
+        const codes = packet?.granted;
+        if (!codes) {
+          // The connection dropped before the SUBACK; the next connect subscribes again.
+          if (error) ui.debug(`SUBSCRIBE not answered: ${error.message}`);
+        } else {
+          reportSuback(topics, codes.map(Number), v5, ui, first, finish);
+        }
+        resolve();
+      });
+    }));
+  }
+  if (plan.unsubscribe.length > 0) {
+    pending.push(new Promise((resolve) => {
+      const options = properties.unsubscribe ? { properties: properties.unsubscribe as never } : {};
+      client.unsubscribe(plan.unsubscribe, options, () => resolve());
+    }));
+  }
+  return Promise.all(pending);
+}
+
+/** Each refused filter on stderr (after a reconnect only when all are refused); all refused ends it. */
+function reportSuback(topics: string[], codes: number[], v5: boolean, ui: Ui, first: boolean, finish: (outcome: Outcome) => void): void {
+  ui.debug(`Subscribed: ${codes.join(', ')}`);
+  const refused = codes.filter((code) => code >= 0x80);
+  if (refused.length === 0) return;
+  const all = refused.length === codes.length;
+  if (first || all) {
+    codes.forEach((code, i) => {
+      if (code < 0x80) return;
+      const why = v5 ? `${reasonText(code)} (reason code ${code})` : `refused by the broker (0x${code.toString(16)})`;
+      ui.warn(`Subscription to '${topics[i] ?? '?'}' failed: ${why}.`);
+    });
+  }
+  // mosquitto prints this and exits 0; mq exits with the (first) refusal code.
+  if (all) finish({ kind: 'error', error: new ExitError(refused[0]!, 'All subscription requests were denied.'), reasonCode: 0 });
+}
+
+/**
+ * DISCONNECT when connected (bounded in time), otherwise just close the socket. Unanswered
+ * SUBSCRIBE/UNSUBSCRIBE requests are dropped first: MQTT.js would wait for their acks, which
+ * may sit behind a message we chose not to acknowledge.
+ */
 async function closeConnection(connection: Connection, client: MqttClient, reasonCode: number | undefined): Promise<void> {
+  client.options.reconnectPeriod = 0;
   if (!client.connected) {
-    client.options.reconnectPeriod = 0;
     await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
     return;
+  }
+  for (const [id, entry] of Object.entries(client.outgoing)) {
+    if (entry.volatile) delete client.outgoing[Number(id)];
   }
   let timer: NodeJS.Timeout | undefined;
   const closed = connection.close(reasonCode || undefined).then(() => true);

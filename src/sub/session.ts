@@ -247,7 +247,7 @@ function subscribeAll(
           // The connection dropped before the SUBACK; the next connect subscribes again.
           if (error) ui.debug(`SUBSCRIBE not answered: ${error.message}`);
         } else {
-          reportSuback(topics, codes.map(Number), v5, ui, first, finish);
+          reportSuback(topics, packet!.messageId ?? 0, codes.map(Number), v5, ui, first, finish);
         }
         resolve();
       });
@@ -263,8 +263,8 @@ function subscribeAll(
 }
 
 /** Each refused filter on stderr (after a reconnect only when all are refused); all refused ends it. */
-function reportSuback(topics: string[], codes: number[], v5: boolean, ui: Ui, first: boolean, finish: (outcome: Outcome) => void): void {
-  ui.debug(`Subscribed: ${codes.join(', ')}`);
+function reportSuback(topics: string[], mid: number, codes: number[], v5: boolean, ui: Ui, first: boolean, finish: (outcome: Outcome) => void): void {
+  ui.debug(`Subscribed (mid: ${mid}): ${codes.join(', ')}`); // mosquitto_sub -d prints this
   const refused = codes.filter((code) => code >= 0x80);
   if (refused.length === 0) return;
   const all = refused.length === codes.length;

@@ -55,7 +55,8 @@ export async function main(argv: string[], io: Io): Promise<number> {
     // A password given with -P must not stay visible in `ps`.
     if (argv.some((arg) => arg === '-P' || arg === '--pw' || arg.startsWith('--pw='))) io.title = 'mq';
 
-    if (argv.includes('-o')) {
+    // Only the network commands take -o (mosquitto 2.1's options file); passwd may be given "-o" as a password.
+    if (argv.includes('-o') && ['pub', 'sub', 'rr', 'bench', 'config'].includes(requestedCommand(argv) ?? '')) {
       const { readFile } = await import('node:fs/promises');
       const { expandOptionsFile } = await import('./connection/options-file.js');
       argv = await expandOptionsFile(argv, (file) => readFile(file, 'utf8'));

@@ -5,6 +5,7 @@
  */
 
 const view = new DataView(new ArrayBuffer(8));
+const MIN_NORMAL = 2.2250738585072014e-308;
 
 /** The exact value of a finite double as digits / 10^scale (digits >= 0); the sign separately. */
 function exactDecimal(value: number): { negative: boolean; digits: bigint; scale: number } {
@@ -159,9 +160,10 @@ export function cjsonNumber(value: number): string {
   if (Number.isInteger(value) && Math.abs(value) < 1e15) {
     return Object.is(value, -0) ? '-0' : String(value);
   }
-  // JS's shortest text round-trips; with at most 15 digits it is exactly what %1.15g prints.
+  // JS's shortest text round-trips; for a normal double with at most 15 digits it is exactly
+  // what %1.15g prints (half an ulp is below half a unit of the 15th digit; not so for subnormals).
   const short = shortest(value);
-  if (short.digits.length <= 15) {
+  if (short.digits.length <= 15 && Math.abs(value) >= MIN_NORMAL) {
     return layoutG(value < 0, short.digits.padEnd(15, '0'), short.exponent, 15);
   }
   const text = formatGeneral(value, 15);

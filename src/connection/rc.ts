@@ -70,6 +70,24 @@ export async function loadRc(options: { cwd: string; explicitPath?: string; prof
   return { layer, file: found.filepath, ...(profile ? { profile } : {}), warnings };
 }
 
+/**
+ * The profile names of the rc file loadRc would load (for shell completion). Never throws: a
+ * missing, unreadable or broken rc file has no profiles.
+ */
+export async function rcProfileNames(options: { cwd: string; explicitPath?: string }): Promise<string[]> {
+  try {
+    const { cosmiconfig } = await import('cosmiconfig');
+    const explorer = cosmiconfig('mq', { searchPlaces: RC_SEARCH_PLACES, searchStrategy: 'global', cache: false });
+    const found = options.explicitPath
+      ? await explorer.load(path.resolve(options.cwd, options.explicitPath))
+      : await explorer.search(options.cwd);
+    const profiles = (found?.config as RcContent | null | undefined)?.profiles;
+    return typeof profiles === 'object' && profiles !== null && !Array.isArray(profiles) ? Object.keys(profiles) : [];
+  } catch {
+    return [];
+  }
+}
+
 /** Validate an rc file's content and merge the chosen profile over its top level. Pure. */
 export function selectProfile(content: unknown, file: string, requested?: string): { layer: RawLayer; profile?: string } {
   if (typeof content !== 'object' || content === null || Array.isArray(content)) {

@@ -1,0 +1,192 @@
+/**
+ * The command tree of `mq` as shell completion needs it, read from the yargs definitions: the
+ * COMMANDS registry of src/cli.ts and each command module's builder. Nothing here lists flags by
+ * hand, so the completion scripts follow the commands as they change.
+ */
+import type { Argv } from 'yargs';
+import { COMMANDS, VERSION } from '../cli.js';
+import { withGlobalOptions } from '../connection/options.js';
+import type { CommandModule } from '../context.js';
+import { OPTION_VALUES, PATH_KEYS, PROFILE_KEY } from './values.js';
+
+/** How to complete a value. */
+export type ValueSpec =
+  | { kind: 'none' } // a boolean flag: it takes no value
+  | { kind: 'text' } // free text: nothing to offer
+  | { kind: 'choices'; values: string[] }
+  | { kind: 'file' }
+  | { kind: 'profile' };
+
+export interface FlagSpec {
+  /** The yargs key, e.g. "qos". */
+  key: string;
+  /** As typed: the key first, then its aliases, e.g. ["--qos", "-q"]. */
+  names: string[];
+  describe: string;
+  value: ValueSpec;
+  /** yargs `array`: given more than once, every value counts. */
+  repeatable: boolean;
+}
+
+export interface PositionalSpec {
+  name: string;
+  describe: string;
+  value: ValueSpec;
+  variadic: boolean;
+}
+
+export interface CommandSpec {
+  /** [] for `mq` itself, ["bench", "pub"] for `mq bench pub`. */
+  path: string[];
+  describe: string;
+  flags: FlagSpec[];
+  positionals: PositionalSpec[];
+  subcommands: CommandSpec[];
+}
+
+// The parts of yargs' internals this reads (stable across yargs 17 and 18).
+interface YargsOptions {
+  key: Record<string, unknown>;
+  alias: Record<string, string[]>;
+  boolean: string[];
+  count: string[];
+  array: string[];
+  normalize: string[];
+  hiddenOptions: string[];
+  choices: Record<string, unknown[]>;
+}
+interface Positional { cmd: string[]; variadic: boolean }
+interface CommandHandler {
+  original: string;
+  description: string | false;
+  builder: ((yargs: Argv) => unknown) | Record<string, object>;
+  demanded: Positional[];
+  optional: Positional[];
+}
+interface Internals {
+  getOptions(): YargsOptions;
+  getInternalMethods(): {
+    reset(aliases?: Record<string, string[]>): Argv;
+    getCommandInstance(): { getCommandHandlers(): Record<string, CommandHandler> };
+    getUsageInstance(): { getDescriptions(): Record<string, string | undefined> };
+  };
+}
+const internals = (yargs: Argv) => yargs as unknown as Internals;
+
+type YargsFactory = (args: string[]) => Argv;
+
+/** The whole tree: `mq`, each command of COMMANDS, and their nested commands (bench pub|sub|conn). */
+export async function loadCommandSpec(): Promise<CommandSpec> {
+  const { default: yargs } = await import('yargs');
+  const factory = yargs as unknown as YargsFactory;
+  const modules: [string, CommandModule<never>][] = [];
+  for (const [name, entry] of Object.entries(COMMANDS)) modules.push([name, (await entry.load()).default]);
+
+  const root = topLevel(factory);
+  const subcommands = modules.map(([name, module]) => commandSpec(factory, module, [name], COMMANDS[name]!.describe));
+  return { path: [], describe: '', flags: flagSpecs(root, []), positionals: [], subcommands };
+}
+
+/** `mq` without a command, set up as src/cli.ts sets it up (global options, --help, --version). */
+function topLevel(factory: YargsFactory): Argv {
+  return withGlobalOptions(factory([])).help('help').version(VERSION);
+}
+
+/**
+ * The yargs instance as a command's handler sees it: yargs resets the parent (keeping its global
+ * options) and runs the builder on it, once per level of `path`. A fresh instance for every
+ * command, because a reset keeps whatever the previous command defined.
+ */
+function instanceFor(factory: YargsFactory, module: CommandModule<never>, path: string[]): { yargs: Argv; handler: CommandHandler } {
+  const noop = async () => {};
+  let yargs = topLevel(factory).command(module.command, module.describe, (y) => module.builder(y, noop), noop);
+  let handler: CommandHandler | undefined;
+  for (const name of path) {
+    handler = internals(yargs).getInternalMethods().getCommandInstance().getCommandHandlers()[name];
+    if (!handler) throw new Error(`yargs has no command "${path.join(' ')}"`);
+    const inner = internals(yargs).getInternalMethods().reset(internals(yargs).getOptions().alias);
+    if (typeof handler.builder === 'function') handler.builder(inner);
+    else inner.options(handler.builder);
+    yargs = inner;
+  }
+  return { yargs, handler: handler! };
+}
+
+function commandSpec(factory: YargsFactory, module: CommandModule<never>, path: string[], describe: string): CommandSpec {
+  const { yargs, handler } = instanceFor(factory, module, path);
+  const positionalNames = [...handler.demanded, ...handler.optional].map((p) => p.cmd[0]!);
+  const options = internals(yargs).getOptions();
+  const descriptions = internals(yargs).getInternalMethods().getUsageInstance().getDescriptions();
+  const positionals = [...handler.demanded, ...handler.optional].map((p): PositionalSpec => {
+    const name = p.cmd[0]!;
+    const value = valueSpec(name, options);
+    return { name, describe: oneLine(descriptions[name] ?? ''), value: value.kind === 'none' ? { kind: 'text' } : value, variadic: p.variadic };
+  });
+
+  const handlers = internals(yargs).getInternalMethods().getCommandInstance().getCommandHandlers();
+  const seen = new Set<CommandHandler>();
+  const subcommands: CommandSpec[] = [];
+  for (const [name, nested] of Object.entries(handlers)) {
+    // Aliases map to the same handler; `$0` / `*` is a default command, not a word to type.
+    if (seen.has(nested) || name === '$0' || name === '*' || nested.description === false) continue;
+    seen.add(nested);
+    checkName(name);
+    subcommands.push(commandSpec(factory, module, [...path, name], nested.description ?? ''));
+  }
+  return { path, describe: oneLine(describe), flags: flagSpecs(yargs, positionalNames), positionals, subcommands };
+}
+
+/** Every visible option of this instance, in the order they were defined. */
+function flagSpecs(yargs: Argv, positionalNames: readonly string[]): FlagSpec[] {
+  const options = internals(yargs).getOptions();
+  const descriptions = internals(yargs).getInternalMethods().getUsageInstance().getDescriptions();
+  const aliasOf = new Set(Object.values(options.alias).flat());
+  const hidden = new Set(options.hiddenOptions);
+  const flags: FlagSpec[] = [];
+  for (const key of Object.keys(options.key)) {
+    if (aliasOf.has(key) || hidden.has(key) || positionalNames.includes(key) || isCamelCase(key)) continue;
+    // A nested command's builder may declare an inherited alias again: yargs then lists it twice.
+    const names = [...new Set([key, ...(options.alias[key] ?? []).filter((a) => !isCamelCase(a))])];
+    for (const name of names) checkName(name);
+    flags.push({
+      key,
+      names: names.map((n) => (n.length === 1 ? `-${n}` : `--${n}`)),
+      describe: oneLine(descriptions[key] ?? ''),
+      value: valueSpec(key, options),
+      repeatable: options.array.includes(key),
+    });
+  }
+  return flags;
+}
+
+function valueSpec(key: string, options: YargsOptions): ValueSpec {
+  if (options.boolean.includes(key) || options.count.includes(key)) return { kind: 'none' };
+  const choices = options.choices[key];
+  // String(): yargs' own completion crashes on numeric choices (-q 0 1 2); ours prints them.
+  if (choices && choices.length > 0) return { kind: 'choices', values: choices.map(String) };
+  if (key === PROFILE_KEY) return { kind: 'profile' };
+  const known = OPTION_VALUES[key];
+  if (known) return { kind: 'choices', values: [...known] };
+  if (options.normalize.includes(key) || PATH_KEYS.includes(key)) return { kind: 'file' };
+  return { kind: 'text' };
+}
+
+/** The scripts write flag and command names unquoted: they must be plain words. */
+function checkName(name: string): void {
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) throw new Error(`Cannot complete the name "${name}": only letters, digits, ".", "_" and "-" are supported.`);
+}
+
+/** yargs adds camelCase aliases (passwordFile) for its own use; nobody types them. */
+function isCamelCase(name: string): boolean {
+  return /[a-z][A-Z]/.test(name);
+}
+
+function oneLine(text: string): string {
+  // yargs' own texts (--help, --version) are stored as y18n keys: "__yargsString__:Show help".
+  return text.replace(/^__yargsString__:/, '').replace(/\s+/g, ' ').trim();
+}
+
+/** Every command path in the tree, depth first: [], [pub], ..., [bench], [bench, pub], ... */
+export function allCommands(root: CommandSpec): CommandSpec[] {
+  return [root, ...root.subcommands.flatMap(allCommands)];
+}

@@ -11,7 +11,7 @@ export function withConnectionOptions<T>(yargs: Argv<T>, omit: readonly string[]
   const group = 'Connection:';
   const tls = 'TLS:';
   const will = 'Will:';
-  return (omit.length > 0 ? skipOptions(yargs, omit) : yargs)
+  const declared = (omit.length > 0 ? skipOptions(yargs, omit) : yargs)
     .option('host', { alias: 'h', type: 'string', group, describe: 'Broker host', defaultDescription: 'localhost' })
     .option('port', { alias: 'p', type: 'string', group, describe: 'Broker port', defaultDescription: '1883, 8883 with TLS' })
     .option('url', { alias: 'L', type: 'string', group, describe: 'mqtt[s]://[user[:pass]@]host[:port][/topic], or ws[s]://' })
@@ -48,6 +48,8 @@ export function withConnectionOptions<T>(yargs: Argv<T>, omit: readonly string[]
     .option('will-payload', { type: 'string', group: will, describe: 'Payload of the will message' })
     .option('will-qos', { type: 'string', group: will, describe: 'QoS of the will message', defaultDescription: '0' })
     .option('will-retain', { type: 'boolean', group: will, describe: 'Retain the will message' });
+  // yargs methods return the instance itself; hand back the real one, not the filtering view.
+  return yargs as unknown as typeof declared;
 }
 
 /**

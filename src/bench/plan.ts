@@ -72,7 +72,7 @@ export const DEFAULTS = {
   subFilter: 'mq/bench/#',
   duration: 10,
   warmup: 0,
-  inflight: 100,
+  inflight: 20,
   drain: 5,
 } as const;
 

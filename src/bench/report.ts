@@ -162,14 +162,15 @@ export function renderSummary(report: BenchReport): string {
     publishFailedByReason: ByReason | null;
   };
   const lines: string[] = [];
-  const who = report.mode === 'pub' ? `${cfg.publishers} publishers`
-    : report.mode === 'sub' ? `${cfg.subscribers} subscribers on '${cfg.filter}'`
-      : report.mode === 'conn' ? `${cfg.connections} connections`
-        : `${cfg.publishers} publishers -> ${cfg.subscribers} subscriber${cfg.subscribers === 1 ? '' : 's'}`;
+  const n = (count: unknown, noun: string) => `${fmt(count as number)} ${noun}${count === 1 ? '' : 's'}`;
+  const who = report.mode === 'pub' ? n(cfg.publishers, 'publisher')
+    : report.mode === 'sub' ? `${n(cfg.subscribers, 'subscriber')} on '${cfg.filter}'`
+      : report.mode === 'conn' ? n(cfg.connections, 'connection')
+        : `${n(cfg.publishers, 'publisher')} -> ${n(cfg.subscribers, 'subscriber')}`;
   const load = report.mode === 'pub' || report.mode === 'pubsub'
     ? `, QoS ${cfg.qos}, ${fmt(cfg.size as number)} B at ${fmt(cfg.rate as number, Number.isInteger(cfg.rate) ? 0 : 1)} msg/s`
     : report.mode === 'sub' ? `, QoS ${cfg.qos}` : '';
-  lines.push(`mq bench: ${who}${load}, ${cfg.workers} worker${cfg.workers === 1 ? '' : 's'}, ${report.brokers.join(', ')}`);
+  lines.push(`mq bench: ${who}${load}, ${n(cfg.workers, 'worker')}, ${report.brokers.join(', ')}`);
   const state = report.interrupted ? 'interrupted' : report.drainTimedOut ? `ended before every message arrived (--drain ${cfg.drainSeconds} s)` : '';
   lines.push(`window ${report.window.seconds} s after ${report.window.warmupSeconds} s warm-up${state ? `; ${state}` : ''}`);
   lines.push('');

@@ -4,10 +4,10 @@
  * from message to bytes out; errors that mosquitto prints per message go to `onError`.
  */
 import type { ChalkInstance } from 'chalk';
-import { ByteWriter } from './bytes.js';
+import { ByteWriter, TopicCache } from './bytes.js';
 import type { ReceivedMessage } from './message.js';
-import { ndjsonLine } from './ndjson.js';
-import { compileFormat, renderFormat } from './template.js';
+import { NdjsonWriter } from './ndjson.js';
+import { compileFormat, FormatRenderer } from './template.js';
 
 export interface OutputOptions {
   /** -v: `topic payload`; an empty payload prints `topic (null)`. */
@@ -53,15 +53,21 @@ function styleCodes(style: ((text: string) => string) | undefined): [Buffer, Buf
  * allocates one Buffer per message (an empty Buffer means print nothing).
  */
 export function createFormatter(options: OutputOptions): (message: ReceivedMessage) => Buffer {
-  if (options.json) return ndjsonLine;
+  if (options.json) {
+    const writer = new NdjsonWriter();
+    return (message) => writer.line(message);
+  }
 
   if (options.format !== undefined) {
-    const compiled = compileFormat(options.format);
-    const render = { pretty: options.pretty, timezone: options.timezone ?? 'local', onError: options.onError ?? (() => {}) };
+    const renderer = new FormatRenderer(compileFormat(options.format), {
+      pretty: options.pretty,
+      timezone: options.timezone ?? 'local',
+      onError: options.onError ?? (() => {}),
+    });
     const out = new ByteWriter(1024);
     const eol = options.eol;
     return (message) => {
-      renderFormat(out, compiled, message, render);
+      renderer.render(out, message);
       if (eol) out.byte(0x0a);
       return out.take();
     };
@@ -89,24 +95,24 @@ export function createFormatter(options: OutputOptions): (message: ReceivedMessa
   }
 
   // -v: `topic payload`; an empty payload is `topic (null)`, printed only with a newline
+  const topics = new TopicCache();
   return (message) => {
     const payload = message.payload;
     if (payload.length === 0 && !eol) return EMPTY;
     const body = payload.length === 0 ? NULL_TEXT : encoding ? Buffer.from(payload.toString(encoding), 'latin1') : payload;
-    const topic = message.topic;
-    const topicLength = Buffer.byteLength(topic, 'utf8');
+    const topic = topics.get(message.topic);
     if (colored) {
       const isNull = payload.length === 0;
       return Buffer.concat([
-        topicOpen, Buffer.from(topic, 'utf8'), topicClose, SPACE,
+        topicOpen, topic, topicClose, SPACE,
         isNull ? nullOpen : EMPTY, body, isNull ? nullClose : EMPTY,
         eol ? NEWLINE : EMPTY,
       ]);
     }
-    const line = Buffer.allocUnsafe(topicLength + 1 + body.length + eol);
-    line.write(topic, 0, 'utf8');
-    line[topicLength] = 0x20;
-    body.copy(line, topicLength + 1);
+    const line = Buffer.allocUnsafe(topic.length + 1 + body.length + eol);
+    line.set(topic, 0);
+    line[topic.length] = 0x20;
+    line.set(body, topic.length + 1);
     if (eol) line[line.length - 1] = 0x0a;
     return line;
   };

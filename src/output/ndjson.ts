@@ -14,6 +14,8 @@
  *   userProperties ({"key":"value"}, a repeated key has an array of its values).
  */
 import { isUtf8 } from 'node:buffer';
+import { ByteWriter, TopicCache } from './bytes.js';
+import { writeCJsonString } from './cjson.js';
 import type { ReceivedMessage } from './message.js';
 import { bytesProperty, hasProperties, numberProperty, stringProperty, subscriptionIdentifiers } from './properties.js';
 
@@ -63,16 +65,49 @@ function propertiesJson(properties: Record<string, unknown>): string {
   return `{${parts.join(',')}}`;
 }
 
+/**
+ * JSON string escaping straight from UTF-8 bytes: the same escapes as JSON.stringify
+ * (\" \\ \b \f \n \r \t, other control characters as \u00xx), everything else copied.
+ * Only for valid UTF-8 (then it equals JSON.stringify of the decoded text).
+ */
+const writeJsonString = writeCJsonString;
+
+/**
+ * Builds NDJSON lines. Remembers topics (encoded once) and the `received` text of the current
+ * millisecond, since a burst of messages shares both.
+ */
+export class NdjsonWriter {
+  private readonly out = new ByteWriter(512);
+  private readonly topics = new TopicCache();
+  private receivedMs = NaN;
+  private receivedText = '';
+
+  line(message: ReceivedMessage): Buffer {
+    const out = this.out;
+    out.ascii('{"topic":');
+    writeJsonString(out, this.topics.get(message.topic));
+    out.ascii(',"payload":');
+    const payload = message.payload;
+    if (isUtf8(payload)) {
+      writeJsonString(out, payload);
+    } else {
+      out.byte(0x22);
+      out.ascii(payload.toString('base64'));
+      out.ascii('","encoding":"base64"');
+    }
+    const ms = Math.floor(message.receivedAt);
+    if (ms !== this.receivedMs) {
+      this.receivedMs = ms;
+      this.receivedText = new Date(ms).toISOString();
+    }
+    out.ascii(`,"qos":${message.qos},"retain":${message.retain},"dup":${message.dup},"mid":${message.mid},"received":"${this.receivedText}"`);
+    if (hasProperties(message.properties)) out.utf8(`,"properties":${propertiesJson(message.properties)}`);
+    out.ascii('}\n');
+    return out.take();
+  }
+}
+
 /** One NDJSON line (with its newline) for a message. */
 export function ndjsonLine(message: ReceivedMessage): Buffer {
-  const payload = message.payload;
-  const payloadJson = isUtf8(payload)
-    ? JSON.stringify(payload.toString('utf8'))
-    : `"${payload.toString('base64')}","encoding":"base64"`;
-  let line =
-    `{"topic":${JSON.stringify(message.topic)},"payload":${payloadJson}` +
-    `,"qos":${message.qos},"retain":${message.retain},"dup":${message.dup},"mid":${message.mid}` +
-    `,"received":"${new Date(Math.floor(message.receivedAt)).toISOString()}"`;
-  if (hasProperties(message.properties)) line += `,"properties":${propertiesJson(message.properties)}`;
-  return Buffer.from(line + '}\n', 'utf8');
+  return new NdjsonWriter().line(message);
 }

@@ -125,6 +125,20 @@ export function formatGeneral(value: number, significant: number): string {
   return layoutG(negative, rounded, exponent, p);
 }
 
+/** Significant digits of a plain decimal text like "-0.00125" or "20.5". */
+function significantDigits(text: string): number {
+  let count = 0;
+  let leading = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) continue;
+    if (leading && c === 48) continue;
+    leading = false;
+    count++;
+  }
+  return count;
+}
+
 /** Significant digits and decimal exponent of JS's shortest round-trip text for |value|. */
 function shortest(value: number): { digits: string; exponent: number } {
   const text = String(Math.abs(value));
@@ -157,8 +171,15 @@ function shortest(value: number): { digits: string; exponent: number } {
  */
 export function cjsonNumber(value: number): string {
   if (!Number.isFinite(value)) return 'null';
-  if (Number.isInteger(value) && Math.abs(value) < 1e15) {
+  const abs = Math.abs(value);
+  if (Number.isInteger(value) && abs < 1e15) {
     return Object.is(value, -0) ? '-0' : String(value);
+  }
+  // In [1e-4, 1e15) both JS and %g print plain decimals; with at most 15 significant digits
+  // JS's shortest text is then exactly %1.15g's.
+  if (abs >= 1e-4 && abs < 1e15) {
+    const text = String(value);
+    if (significantDigits(text) <= 15) return text;
   }
   // JS's shortest text round-trips; for a normal double with at most 15 digits it is exactly
   // what %1.15g prints (half an ulp is below half a unit of the 15th digit; not so for subnormals).

@@ -7,12 +7,10 @@ import { readFileSync } from 'node:fs';
 
 export type TimeZoneMode = 'local' | 'utc';
 
-/** A wall-clock reading broken down the way `localtime()` / `gmtime()` do. */
-export interface BrokenDownTime {
+/** A second of wall-clock time broken down the way `localtime()` / `gmtime()` do. */
+export interface Calendar {
   /** Whole seconds since the epoch. */
   seconds: number;
-  /** 0..999 999 999 */
-  nanoseconds: number;
   year: number;
   /** 0..11 */
   month: number;
@@ -27,9 +25,13 @@ export interface BrokenDownTime {
   yearDay: number;
   /** Minutes east of UTC. */
   offsetMinutes: number;
-  /** Empty until %Z needs it (looked up lazily from the zone rules). */
-  zoneName: string;
   zoneMode: TimeZoneMode;
+}
+
+/** A calendar second plus the nanoseconds within it. */
+export interface BrokenDownTime extends Calendar {
+  /** 0..999 999 999 */
+  nanoseconds: number;
 }
 
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
@@ -89,42 +91,45 @@ function zoneName(offsetMinutes: number, mode: TimeZoneMode): string {
 
 let lastSecond = NaN;
 let lastMode: TimeZoneMode = 'local';
-let lastParts: Omit<BrokenDownTime, 'nanoseconds'> | undefined;
+let lastCalendar: Calendar | undefined;
 
-/**
- * Break a time (ms since the epoch, fractions allowed) down like localtime()/gmtime().
- * The calendar part is cached per second: every message of a burst shares it.
- */
-export function breakDown(epochMs: number, mode: TimeZoneMode): BrokenDownTime {
+/** The calendar of one second since the epoch (cached: every message of a burst shares it). */
+export function calendarAt(seconds: number, mode: TimeZoneMode): Calendar {
+  if (seconds === lastSecond && mode === lastMode && lastCalendar !== undefined) return lastCalendar;
+  const date = new Date(seconds * 1000);
+  const utc = mode === 'utc';
+  const year = utc ? date.getUTCFullYear() : date.getFullYear();
+  const month = utc ? date.getUTCMonth() : date.getMonth();
+  const day = utc ? date.getUTCDate() : date.getDate();
+  lastCalendar = {
+    seconds,
+    year,
+    month,
+    day,
+    hour: utc ? date.getUTCHours() : date.getHours(),
+    minute: utc ? date.getUTCMinutes() : date.getMinutes(),
+    second: utc ? date.getUTCSeconds() : date.getSeconds(),
+    weekday: utc ? date.getUTCDay() : date.getDay(),
+    yearDay: Math.round((Date.UTC(year, month, day) - Date.UTC(year, 0, 1)) / 86_400_000),
+    offsetMinutes: utc ? 0 : -date.getTimezoneOffset(),
+    zoneMode: mode,
+  };
+  lastSecond = seconds;
+  lastMode = mode;
+  return lastCalendar;
+}
+
+/** Whole seconds and nanoseconds (microsecond resolution: a double holds no more today) of a time in ms. */
+export function splitTime(epochMs: number): { seconds: number; nanoseconds: number } {
   const seconds = Math.floor(epochMs / 1000);
-  // sub-second part with microsecond resolution (a double holds no more at today's epoch)
   const micros = Math.min(999_999, Math.round((epochMs - seconds * 1000) * 1000));
-  const nanoseconds = micros * 1000;
-  if (seconds !== lastSecond || mode !== lastMode || lastParts === undefined) {
-    const date = new Date(seconds * 1000);
-    const utc = mode === 'utc';
-    const year = utc ? date.getUTCFullYear() : date.getFullYear();
-    const month = utc ? date.getUTCMonth() : date.getMonth();
-    const day = utc ? date.getUTCDate() : date.getDate();
-    const offsetMinutes = utc ? 0 : -date.getTimezoneOffset();
-    lastParts = {
-      seconds,
-      year,
-      month,
-      day,
-      hour: utc ? date.getUTCHours() : date.getHours(),
-      minute: utc ? date.getUTCMinutes() : date.getMinutes(),
-      second: utc ? date.getUTCSeconds() : date.getSeconds(),
-      weekday: utc ? date.getUTCDay() : date.getDay(),
-      yearDay: Math.round((Date.UTC(year, month, day) - Date.UTC(year, 0, 1)) / 86_400_000),
-      offsetMinutes,
-      zoneName: '',
-      zoneMode: mode,
-    };
-    lastSecond = seconds;
-    lastMode = mode;
-  }
-  return { ...lastParts, nanoseconds };
+  return { seconds, nanoseconds: micros * 1000 };
+}
+
+/** Break a time (ms since the epoch, fractions allowed) down like localtime()/gmtime(). */
+export function breakDown(epochMs: number, mode: TimeZoneMode): BrokenDownTime {
+  const { seconds, nanoseconds } = splitTime(epochMs);
+  return { ...calendarAt(seconds, mode), nanoseconds };
 }
 
 function pad2(n: number): string {
@@ -152,7 +157,7 @@ function hour12(hour: number): number {
 }
 
 /** ISO 8601 week-based year and week number (%G, %g, %V). */
-function isoWeek(t: BrokenDownTime): { year: number; week: number } {
+function isoWeek(t: Calendar): { year: number; week: number } {
   const isoWeekday = (t.weekday + 6) % 7; // Monday = 0
   const thursday = t.yearDay - isoWeekday + 3; // day-of-year of this week's Thursday
   let year = t.year;
@@ -172,7 +177,7 @@ function isoWeek(t: BrokenDownTime): { year: number; week: number } {
  * One glibc strftime conversion in the C locale. Characters glibc does not know (and the bare
  * E/O modifiers and flags) come out as `%` followed by the character, as glibc prints them.
  */
-export function strftimeConversion(conversion: string, t: BrokenDownTime): string {
+export function strftimeConversion(conversion: string, t: Calendar): string {
   switch (conversion) {
     case 'a': return DAYS[t.weekday]!.slice(0, 3);
     case 'A': return DAYS[t.weekday]!;
@@ -210,7 +215,7 @@ export function strftimeConversion(conversion: string, t: BrokenDownTime): strin
     case 'y': return pad2(t.year % 100);
     case 'Y': return String(t.year);
     case 'z': return formatOffset(t.offsetMinutes);
-    case 'Z': return t.zoneName || zoneName(t.offsetMinutes, t.zoneMode);
+    case 'Z': return zoneName(t.offsetMinutes, t.zoneMode);
     case '%': return '%';
     default:
       // glibc reads 1-9 as a field width, then pads the unknown "%N" to it: "@5" -> "   %5"
@@ -220,14 +225,18 @@ export function strftimeConversion(conversion: string, t: BrokenDownTime): strin
 }
 
 /** strftime("%FT%T%z"), e.g. 2016-08-10T09:47:38+0100 (%I). */
-export function isoSeconds(t: BrokenDownTime): string {
+export function isoSeconds(t: Calendar): string {
   return `${t.year}-${pad2(t.month + 1)}-${pad2(t.day)}T${pad2(t.hour)}:${pad2(t.minute)}:${pad2(t.second)}${formatOffset(t.offsetMinutes)}`;
 }
 
 /** The JSON `tst`: `YYYY-MM-DDTHH:MM:SS.uuuuuu±hhmm` (2.1; 2.0.11's stray `Z` is not copied). */
 export function isoMicros(t: BrokenDownTime): string {
-  const micros = String(Math.floor(t.nanoseconds / 1000)).padStart(6, '0');
-  return `${t.year}-${pad2(t.month + 1)}-${pad2(t.day)}T${pad2(t.hour)}:${pad2(t.minute)}:${pad2(t.second)}.${micros}${formatOffset(t.offsetMinutes)}`;
+  return isoMicrosPrefix(t) + String(Math.floor(t.nanoseconds / 1000)).padStart(6, '0') + formatOffset(t.offsetMinutes);
+}
+
+/** `YYYY-MM-DDTHH:MM:SS.`: the part of `tst` shared by every message of one second. */
+export function isoMicrosPrefix(t: Calendar): string {
+  return `${t.year}-${pad2(t.month + 1)}-${pad2(t.day)}T${pad2(t.hour)}:${pad2(t.minute)}:${pad2(t.second)}.`;
 }
 
 /** %U: `<epoch seconds>.<9-digit nanoseconds>`. */

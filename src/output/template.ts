@@ -6,12 +6,12 @@
  */
 import { endianness } from 'node:os';
 import { UsageError } from '../errors.js';
-import { ByteWriter } from './bytes.js';
+import { ByteWriter, TopicCache } from './bytes.js';
 import { cString, NULL_VALUE, parseCJson, stringValue, writeCJson, type CJsonValue } from './cjson.js';
 import type { ReceivedMessage } from './message.js';
 import { formatFixedField } from './number.js';
 import { bytesProperty, hasProperties, numberProperty, stringProperty, subscriptionIdentifiers, userPropertyPairs } from './properties.js';
-import { breakDown, epochNanos, isoMicros, isoSeconds, strftimeConversion, type BrokenDownTime, type TimeZoneMode } from './strftime.js';
+import { calendarAt, formatOffset, isoMicrosPrefix, isoSeconds, splitTime, strftimeConversion, type Calendar, type TimeZoneMode } from './strftime.js';
 
 /** One piece of a compiled format. */
 interface Field {
@@ -310,7 +310,7 @@ function propertiesValue(properties: Record<string, unknown>): CJsonValue {
  * %j (escaped) / %J (payload embedded as JSON). Key order: tst, topic, qos, retain, payloadlen,
  * mid (QoS > 0), properties (v5, when any), payload. Undefined when %J's payload is not JSON.
  */
-export function messageJson(message: ReceivedMessage, time: BrokenDownTime, embedPayload: boolean): CJsonValue | undefined {
+export function messageJson(message: ReceivedMessage, tst: Uint8Array, topic: Uint8Array, embedPayload: boolean): CJsonValue | undefined {
   let payload: CJsonValue;
   if (message.payload.length === 0) {
     payload = NULL_VALUE;
@@ -322,8 +322,8 @@ export function messageJson(message: ReceivedMessage, time: BrokenDownTime, embe
     payload = { type: 'string', value: cString(message.payload) };
   }
   const members: Array<[Uint8Array, CJsonValue]> = [
-    [KEY_TST, { type: 'string', value: Buffer.from(isoMicros(time), 'latin1') }],
-    [KEY_TOPIC, stringValue(message.topic)],
+    [KEY_TST, { type: 'string', value: tst }],
+    [KEY_TOPIC, { type: 'string', value: cString(topic) }],
     [KEY_QOS, { type: 'number', value: message.qos }],
     [KEY_RETAIN, { type: 'bool', value: message.retain }],
     [KEY_PAYLOADLEN, { type: 'number', value: message.payload.length }],
@@ -340,117 +340,185 @@ export interface RenderOptions {
   onError: FormatErrorSink;
 }
 
-/** Render one message with a compiled format into `out` (without the trailing newline). */
-export function renderFormat(out: ByteWriter, compiled: CompiledFormat, message: ReceivedMessage, options: RenderOptions): void {
-  const time = compiled.usesTime ? breakDown(message.receivedAt, options.timezone) : undefined;
-  let topic: Buffer | undefined;
-  const properties = message.properties;
-  const fields = compiled.fields;
-  for (let index = 0; index < fields.length; index++) {
-    const f = fields[index]!;
-    if (f.kind === 0) {
-      out.bytes(f.literal);
-      continue;
+/**
+ * Renders messages with one compiled format. Holds what repeats between messages: topic bytes,
+ * and the text of time fields, which only changes once a second (all fields of one message
+ * share one clock reading: the message's receivedAt).
+ */
+export class FormatRenderer {
+  private readonly topics = new TopicCache();
+  private second = NaN;
+  private calendar: Calendar | undefined;
+  private readonly timeText = new Map<string, Buffer>();
+  private nanoseconds = 0;
+
+  constructor(
+    private readonly compiled: CompiledFormat,
+    private readonly options: RenderOptions,
+  ) {}
+
+  private setTime(epochMs: number): void {
+    const { seconds, nanoseconds } = splitTime(epochMs);
+    this.nanoseconds = nanoseconds;
+    if (seconds !== this.second) {
+      this.second = seconds;
+      this.calendar = calendarAt(seconds, this.options.timezone);
+      this.timeText.clear();
     }
-    if (f.kind === 2) {
-      if (f.conversion === 'N') out.ascii(String(time!.nanoseconds).padStart(9, '0'));
-      else out.utf8(strftimeConversion(f.conversion, time!));
-      continue;
+  }
+
+  /** Text that depends only on the second: @ conversions ('@' + char), %I ('I'), %U and tst parts. */
+  private perSecond(key: string): Buffer {
+    let bytes = this.timeText.get(key);
+    if (bytes === undefined) {
+      const calendar = this.calendar!;
+      let text: string;
+      if (key === 'I') text = isoSeconds(calendar);
+      else if (key === 'U') text = `${calendar.seconds}.`;
+      else if (key === 'tst') text = isoMicrosPrefix(calendar);
+      else if (key === 'z') text = formatOffset(calendar.offsetMinutes);
+      else text = strftimeConversion(key.slice(1), calendar);
+      bytes = Buffer.from(text, 'utf8');
+      this.timeText.set(key, bytes);
     }
-    switch (f.conversion) {
-      case 't':
-        topic ??= Buffer.from(message.topic, 'utf8');
-        writeString(out, cString(topic), f);
-        break;
-      case 'p':
-        writePayload(out, message.payload, undefined, f);
-        break;
-      case 'x':
-        writePayload(out, message.payload, HEX_LOWER, f);
-        break;
-      case 'X':
-        writePayload(out, message.payload, HEX_UPPER, f);
-        break;
-      case 'l':
-        writeInt(out, message.payload.length, f);
-        break;
-      case 'm':
-        writeInt(out, message.mid, f);
-        break;
-      case 'q':
-        out.byte(0x30 + message.qos);
-        break;
-      case 'r':
-        out.byte(message.retain ? 0x31 : 0x30);
-        break;
-      case 'I':
-        writeString(out, Buffer.from(isoSeconds(time!), 'latin1'), f);
-        break;
-      case 'U':
-        out.ascii(epochNanos(time!));
-        break;
-      case 'j':
-      case 'J': {
-        const json = messageJson(message, time!, f.conversion === 'J');
-        if (json === undefined) options.onError(`Message payload is not valid JSON on topic ${message.topic}.`);
-        else writeCJson(out, json, options.pretty);
-        break;
+    return bytes;
+  }
+
+  /** `nanoseconds` as `digits` zero-padded decimal digits of its leading part (9: ns, 6: µs). */
+  private writeFraction(out: ByteWriter, digits: number): void {
+    let value = digits === 9 ? this.nanoseconds : Math.floor(this.nanoseconds / 1000);
+    const at = out.length;
+    out.repeat(0x30, digits);
+    const buffer = out.view();
+    for (let i = at + digits - 1; i >= at && value > 0; i--) {
+      buffer[i] = 0x30 + (value % 10);
+      value = Math.floor(value / 10);
+    }
+  }
+
+  /** The JSON `tst`: 2.1's `YYYY-MM-DDTHH:MM:SS.uuuuuu±hhmm`. */
+  private tst(): Buffer {
+    const prefix = this.perSecond('tst');
+    const offset = this.perSecond('z');
+    const w = new ByteWriter(prefix.length + 6 + offset.length);
+    w.bytes(prefix);
+    this.writeFraction(w, 6);
+    w.bytes(offset);
+    return w.take();
+  }
+
+  /** Render one message into `out` (without the trailing newline). */
+  render(out: ByteWriter, message: ReceivedMessage): void {
+    const { compiled, options } = this;
+    if (compiled.usesTime) this.setTime(message.receivedAt);
+    const properties = message.properties;
+    const fields = compiled.fields;
+    for (let index = 0; index < fields.length; index++) {
+      const f = fields[index]!;
+      if (f.kind === 0) {
+        out.bytes(f.literal);
+        continue;
       }
-      case 'A': {
-        const value = numberProperty(properties, 'topicAlias');
-        if (value === undefined) writeBlank(out, f);
-        else writeInt(out, value, f);
-        break;
+      if (f.kind === 2) {
+        if (f.conversion === 'N') this.writeFraction(out, 9);
+        else out.bytes(this.perSecond('@' + f.conversion));
+        continue;
       }
-      case 'E': {
-        const value = numberProperty(properties, 'messageExpiryInterval');
-        // mosquitto passes the uint32 through an int: 4294967295 prints -1
-        if (value === undefined) writeBlank(out, f);
-        else writeInt(out, value | 0, f);
-        break;
-      }
-      case 'F': {
-        const value = numberProperty(properties, 'payloadFormatIndicator');
-        if (value === undefined) writeBlank(out, f);
-        else writeInt(out, value, f);
-        break;
-      }
-      case 'S': {
-        const value = subscriptionIdentifiers(properties)[0];
-        if (value === undefined) writeBlank(out, f);
-        else writeInt(out, value | 0, f);
-        break;
-      }
-      case 'C': {
-        const value = stringProperty(properties, 'contentType');
-        if (value === undefined) writeBlank(out, f);
-        else writeString(out, cString(Buffer.from(value, 'utf8')), f);
-        break;
-      }
-      case 'R': {
-        const value = stringProperty(properties, 'responseTopic');
-        if (value !== undefined) writeString(out, cString(Buffer.from(value, 'utf8')), f);
-        break;
-      }
-      case 'D': {
-        const value = bytesProperty(properties, 'correlationData');
-        if (value !== undefined) out.bytes(value);
-        break;
-      }
-      case 'P': {
-        const pairs = userPropertyPairs(properties);
-        for (let i = 0; i < pairs.length; i++) {
-          if (i > 0) out.byte(0x20);
-          out.utf8(pairs[i]![0]);
-          out.byte(0x3a);
-          out.utf8(pairs[i]![1]);
+      switch (f.conversion) {
+        case 't':
+          writeString(out, cString(this.topics.get(message.topic)), f);
+          break;
+        case 'p':
+          writePayload(out, message.payload, undefined, f);
+          break;
+        case 'x':
+          writePayload(out, message.payload, HEX_LOWER, f);
+          break;
+        case 'X':
+          writePayload(out, message.payload, HEX_UPPER, f);
+          break;
+        case 'l':
+          writeInt(out, message.payload.length, f);
+          break;
+        case 'm':
+          writeInt(out, message.mid, f);
+          break;
+        case 'q':
+          out.byte(0x30 + message.qos);
+          break;
+        case 'r':
+          out.byte(message.retain ? 0x31 : 0x30);
+          break;
+        case 'I':
+          writeString(out, this.perSecond('I'), f);
+          break;
+        case 'U':
+          out.bytes(this.perSecond('U'));
+          this.writeFraction(out, 9);
+          break;
+        case 'j':
+        case 'J': {
+          const json = messageJson(message, this.tst(), this.topics.get(message.topic), f.conversion === 'J');
+          if (json === undefined) options.onError(`Message payload is not valid JSON on topic ${message.topic}.`);
+          else writeCJson(out, json, options.pretty);
+          break;
         }
-        break;
+        case 'A': {
+          const value = numberProperty(properties, 'topicAlias');
+          if (value === undefined) writeBlank(out, f);
+          else writeInt(out, value, f);
+          break;
+        }
+        case 'E': {
+          const value = numberProperty(properties, 'messageExpiryInterval');
+          // mosquitto passes the uint32 through an int: 4294967295 prints -1
+          if (value === undefined) writeBlank(out, f);
+          else writeInt(out, value | 0, f);
+          break;
+        }
+        case 'F': {
+          const value = numberProperty(properties, 'payloadFormatIndicator');
+          if (value === undefined) writeBlank(out, f);
+          else writeInt(out, value, f);
+          break;
+        }
+        case 'S': {
+          const value = subscriptionIdentifiers(properties)[0];
+          if (value === undefined) writeBlank(out, f);
+          else writeInt(out, value | 0, f);
+          break;
+        }
+        case 'C': {
+          const value = stringProperty(properties, 'contentType');
+          if (value === undefined) writeBlank(out, f);
+          else writeString(out, cString(Buffer.from(value, 'utf8')), f);
+          break;
+        }
+        case 'R': {
+          const value = stringProperty(properties, 'responseTopic');
+          if (value !== undefined) writeString(out, cString(Buffer.from(value, 'utf8')), f);
+          break;
+        }
+        case 'D': {
+          const value = bytesProperty(properties, 'correlationData');
+          if (value !== undefined) out.bytes(value);
+          break;
+        }
+        case 'P': {
+          const pairs = userPropertyPairs(properties);
+          for (let i = 0; i < pairs.length; i++) {
+            if (i > 0) out.byte(0x20);
+            out.utf8(pairs[i]![0]);
+            out.byte(0x3a);
+            out.utf8(pairs[i]![1]);
+          }
+          break;
+        }
+        case 'f':
+        case 'd':
+          writeFloat(out, message, f, options.onError);
+          break;
       }
-      case 'f':
-      case 'd':
-        writeFloat(out, message, f, options.onError);
-        break;
     }
   }
 }

@@ -81,10 +81,12 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
     const work = lineMode
       ? publishLines(plan, topics, v5, publisher, ctx, stop.signal)
       : publishRepeated(plan, topics, payload!, publisher, stop.signal);
-    await Promise.race([work, connection.failed]);
+    // After an interrupt the work may still be waiting for a slot; it ends once abandon() frees it.
+    work.catch(() => {});
+    await Promise.race([work, connection.failed, interrupted]);
     if (interruptedBy === undefined) await Promise.race([publisher.idle(), connection.failed, interrupted]);
     if (interruptedBy !== undefined) {
-      await Promise.race([publisher.idle(), delay(INTERRUPT_GRACE_MS), connection.failed]);
+      await within(INTERRUPT_GRACE_MS, Promise.race([publisher.idle(), connection.failed]));
       publisher.abandon();
     }
   } catch (error) {
@@ -112,11 +114,25 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   }
 }
 
+/** DISCONNECT after what is queued; a socket the broker no longer reads from is dropped after a while. */
 async function closeQuietly(connection: Connection): Promise<void> {
+  let closed = false;
   try {
-    await Promise.race([connection.close(), delay(INTERRUPT_GRACE_MS)]);
+    closed = await within(INTERRUPT_GRACE_MS, connection.close());
   } catch {
-    // Already gone: nothing left to tell the broker.
+    closed = true; // already gone: nothing left to tell the broker
+  }
+  if (!closed) connection.client.end(true);
+}
+
+/** Wait for the promise, but at most `ms`: true when it settled in time. The timer never outlives it. */
+async function within(ms: number, promise: Promise<unknown>): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<false>((resolve) => { timer = setTimeout(resolve, ms, false); });
+  try {
+    return await Promise.race([promise.then(() => true), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

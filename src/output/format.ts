@@ -67,6 +67,7 @@ export function createFormatter(options: OutputOptions): (message: ReceivedMessa
     const out = new ByteWriter(1024);
     const eol = options.eol;
     return (message) => {
+      out.reset(); // nothing half-written survives an onError callback that threw
       renderer.render(out, message);
       if (eol) out.byte(0x0a);
       return out.take();

@@ -84,6 +84,7 @@ export class NdjsonWriter {
 
   line(message: ReceivedMessage): Buffer {
     const out = this.out;
+    out.reset();
     out.ascii('{"topic":');
     writeJsonString(out, this.topics.get(message.topic));
     out.ascii(',"payload":');

@@ -21,8 +21,8 @@ _mq_spec() {
       _mq_valued='--host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --topic -t --qos -q -C -W --unsubscribe -U -M --filter-out -T --grep --where --random-filter -F --encoding --retain-handling'
       _mq_subs='' ;;
     'rr')
-      _mq_flags='--debug -d --quiet --help --version'
-      _mq_valued=''
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain --topic -t --response-topic -e --message -m --file -f --stdin-file -s --null-message -n --qos -q --correlation-data -C -W -R --retain-as-published --verbose -v -N -F --pretty --json --encoding --utc --respond --exec'
+      _mq_valued='--host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --topic -t --response-topic -e --message -m --file -f --qos -q --correlation-data -C -W -F --encoding --exec'
       _mq_subs='' ;;
     'passwd')
       _mq_flags='--debug -d --quiet --help --version --hash -H --iterations -I --create -c --delete -D --batch -b --upgrade -U --check'
@@ -97,6 +97,21 @@ _mq_value() {
     'sub --qos'|'sub -q') _mq_kind=choices _mq_choices='0 1 2' ;;
     'sub --encoding') _mq_kind=choices _mq_choices='hex base64' ;;
     'sub --retain-handling') _mq_kind=choices _mq_choices='0 1 2' ;;
+    'rr --unix') _mq_kind=file ;;
+    'rr --password-file') _mq_kind=file ;;
+    'rr --protocol-version'|'rr -V') _mq_kind=choices _mq_choices='31 311 5' ;;
+    'rr --profile') _mq_kind=profile ;;
+    'rr --config') _mq_kind=file ;;
+    'rr -o') _mq_kind=file ;;
+    'rr --cafile') _mq_kind=file ;;
+    'rr --capath') _mq_kind=file ;;
+    'rr --cert') _mq_kind=file ;;
+    'rr --key') _mq_kind=file ;;
+    'rr --tls-version') _mq_kind=choices _mq_choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+    'rr --will-qos') _mq_kind=choices _mq_choices='0 1 2' ;;
+    'rr --file'|'rr -f') _mq_kind=file ;;
+    'rr --qos'|'rr -q') _mq_kind=choices _mq_choices='0 1 2' ;;
+    'rr --encoding') _mq_kind=choices _mq_choices='hex base64' ;;
     'passwd --hash'|'passwd -H') _mq_kind=choices _mq_choices='sha512 sha512-pbkdf2 argon2id' ;;
     'passwd #1') _mq_kind=file ;;
     'passwd #2') _mq_kind=text ;;

@@ -240,7 +240,84 @@ _mq__rr() {
     '(--debug -d)-d[Trace MQTT packets and show stack traces on stderr]' \
     '--quiet[Print no warnings or status, only errors]' \
     '--help[Show help]' \
-    '--version[Show version number]'
+    '--version[Show version number]' \
+    '*--host=[Broker host]:host: ' \
+    '*-h+[Broker host]:host: ' \
+    '*--port=[Broker port]:port: ' \
+    '*-p+[Broker port]:port: ' \
+    '*--url=[mqtt\[s\]://\[user\[:pass\]@\]host\[:port\]\[/topic\], or ws\[s\]://]:url: ' \
+    '*-L+[mqtt\[s\]://\[user\[:pass\]@\]host\[:port\]\[/topic\], or ws\[s\]://]:url: ' \
+    '--ws[Use the WebSocket transport]' \
+    '*--unix=[Connect through this unix socket]:unix:_files' \
+    '*--username=[Username]:username: ' \
+    '*-u+[Username]:username: ' \
+    '*--pw=[Password (prefer MQ_PASSWORD or --password-file; -P alone prompts)]:pw: ' \
+    '*-P+[Password (prefer MQ_PASSWORD or --password-file; -P alone prompts)]:pw: ' \
+    '*--password-file=[Read the password from the first line of this file]:password-file:_files' \
+    '*--id=[Client id]:id: ' \
+    '*-i+[Client id]:id: ' \
+    '*--id-prefix=[Client id prefix; the process id is appended]:id-prefix: ' \
+    '*-I+[Client id prefix; the process id is appended]:id-prefix: ' \
+    '*--keepalive=[Keepalive in seconds (5-65535)]:keepalive: ' \
+    '*-k+[Keepalive in seconds (5-65535)]:keepalive: ' \
+    '(--disable-clean-session -c)--disable-clean-session[Keep the session after disconnecting (needs -i)]' \
+    '(--disable-clean-session -c)-c[Keep the session after disconnecting (needs -i)]' \
+    '*--session-expiry=[Session expiry interval in seconds (v5; -1 = never)]:session-expiry: ' \
+    '*-x+[Session expiry interval in seconds (v5; -1 = never)]:session-expiry: ' \
+    '*--protocol-version=[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
+    '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
+    '*-A+[Bind the local socket to this address]:A: ' \
+    '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
+    '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
+    '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
+    '*--connect-timeout=[Seconds to wait for the broker to accept]:connect-timeout: ' \
+    '*--profile=[Use this profile from the rc file]:profile:_mq_profiles' \
+    '*--config=[Load this rc file instead of searching for one]:config:_files' \
+    '*-o+[Read options from a file, one option and its value per line (mosquitto 2.1)]:o:_files' \
+    '*--cafile=[CA certificates to trust (enables TLS)]:cafile:_files' \
+    '*--capath=[Folder of CA certificates to trust (enables TLS)]:capath:_files' \
+    '*--cert=[Client certificate (PEM)]:cert:_files' \
+    '*--key=[Client private key (PEM)]:key:_files' \
+    '--insecure[Do not verify the server certificate]' \
+    '*--tls-version=[tlsv1.3, tlsv1.2 or tlsv1.1]:tls-version:(tlsv1.3 tlsv1.2 tlsv1.1)' \
+    '--tls-use-os-certs[Trust the system CA store (the default without --cafile)]' \
+    '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
+    '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
+    '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--will-topic=[Topic of the will message]:will-topic: ' \
+    '*--will-payload=[Payload of the will message]:will-payload: ' \
+    '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
+    '--will-retain[Retain the will message]' \
+    '*--topic=[Topic to send the request to (--respond: the filter to answer requests on)]:topic: ' \
+    '*-t+[Topic to send the request to (--respond: the filter to answer requests on)]:topic: ' \
+    '*--response-topic=[Topic the response is expected on]:response-topic: ' \
+    '*-e+[Topic the response is expected on]:response-topic: ' \
+    '*--message=[The request (--respond: the response) text]:message: ' \
+    '*-m+[The request (--respond: the response) text]:message: ' \
+    '*--file=[Send this file (binary-safe)]:file:_files' \
+    '*-f+[Send this file (binary-safe)]:file:_files' \
+    '(--stdin-file -s)--stdin-file[Send all of stdin]' \
+    '(--stdin-file -s)-s[Send all of stdin]' \
+    '(--null-message -n)--null-message[Send an empty message]' \
+    '(--null-message -n)-n[Send an empty message]' \
+    '*--qos=[QoS of the request and of the response subscription: 0, 1 or 2]:qos:(0 1 2)' \
+    '*-q+[QoS of the request and of the response subscription: 0, 1 or 2]:qos:(0 1 2)' \
+    '*--correlation-data=[Correlation data to send; only responses carrying it back are printed]:correlation-data: ' \
+    '*-C+[Wait for this many responses (--respond: exit after answering this many requests)]:C: ' \
+    '*-W+[Give up after this many seconds with "Timed out" (exit 27)]:W: ' \
+    '-R[Ignore retained messages (always done: they cannot answer a new request)]' \
+    '--retain-as-published[Subscribe with retain-as-published (MQTT v5)]' \
+    '(--verbose -v)--verbose[Print the topic before the payload]' \
+    '(--verbose -v)-v[Print the topic before the payload]' \
+    '-N[Do not print a newline after the message]' \
+    '*-F+[Output format, as mq sub -F: %t topic, %p payload, %D correlation data, %j JSON, ...]:F: ' \
+    '--pretty[Indent %j / %J JSON]' \
+    '--json[Print the message as one JSON object (NDJSON, as mq sub --json)]' \
+    '*--encoding=[Print the payload as hex or base64 (plain and -v output)]:encoding:(hex base64)' \
+    '--utc[Times in -F (@ fields, %I) in UTC instead of local time]' \
+    '--respond[Answer requests on -t instead of sending one; prints each request as mq sub would]' \
+    '*--exec=[With --respond: run this shell command per request, the request on its stdin; its stdout is the response]:exec: '
 }
 
 _mq__passwd() {
@@ -338,7 +415,7 @@ _mq__bench() {
     '*-t+[Topic template: %i client number, %c client id]:topic: ' \
     '(--retain -r)--retain[Publish retained messages]' \
     '(--retain -r)-r[Publish retained messages]' \
-    '*-M+[QoS 1/2 messages in flight per publisher]:M: ' \
+    '*-M+[QoS 1/2 messages in flight per publisher (mosquitto takes 20 by default)]:M: ' \
     '*--count=[Instead of --duration: messages to publish in the measured window, over all publishers]:count: ' \
     '*--qos=[QoS of publishes and subscriptions: 0, 1 or 2]:qos:(0 1 2)' \
     '*-q+[QoS of publishes and subscriptions: 0, 1 or 2]:qos:(0 1 2)' \
@@ -436,7 +513,7 @@ _mq__bench__pub() {
     '*-t+[Topic template: %i client number, %c client id]:topic: ' \
     '(--retain -r)--retain[Publish retained messages]' \
     '(--retain -r)-r[Publish retained messages]' \
-    '*-M+[QoS 1/2 messages in flight per publisher]:M: ' \
+    '*-M+[QoS 1/2 messages in flight per publisher (mosquitto takes 20 by default)]:M: ' \
     '*--count=[Instead of --duration: messages to publish in the measured window, over all publishers]:count: ' \
     '*--qos=[QoS of publishes and subscriptions: 0, 1 or 2]:qos:(0 1 2)' \
     '*-q+[QoS of publishes and subscriptions: 0, 1 or 2]:qos:(0 1 2)' \

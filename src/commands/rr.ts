@@ -1,13 +1,51 @@
 import type { CommandModule } from '../context.js';
-import { UsageError } from '../errors.js';
+import { withConnectionOptions } from '../connection/options.js';
+import type { RrArgs } from '../rr/options.js';
 
-// Placeholder until the command lands; replaced by its own issue.
-const command: CommandModule = {
+const command: CommandModule<RrArgs> = {
   command: 'rr',
-  describe: '',
-  builder: (yargs) => yargs,
-  async run() {
-    throw new UsageError('mq rr is not available in this build yet.');
+  describe: 'Request/response: publish and print the reply (mosquitto_rr)',
+  builder: (yargs) => {
+    const request = 'Request:';
+    const output = 'Output:';
+    const respond = 'Responder:';
+    return withConnectionOptions(yargs)
+      .usage('$0 rr -t TOPIC [-e RESPONSE_TOPIC] (-m TEXT | -f FILE | -s | -n) [options]\n' +
+        '$0 rr --respond -t FILTER (-m TEXT | -f FILE | -s | -n | --exec COMMAND) [options]\n\n' +
+        'Send a request and print the response to it (MQTT v5 by default): subscribe to the response topic, publish\n' +
+        'the request with response-topic and correlation-data, print the first response carrying that correlation data.\n' +
+        'With --respond, answer requests instead.')
+      .option('topic', { alias: 't', type: 'string', group: request, describe: 'Topic to send the request to (--respond: the filter to answer requests on)' })
+      .option('response-topic', { alias: 'e', type: 'string', group: request, describe: 'Topic the response is expected on', defaultDescription: 'mq/rr/<random> (MQTT v5)' })
+      .option('message', { alias: 'm', type: 'string', group: request, describe: 'The request (--respond: the response) text' })
+      .option('file', { alias: 'f', type: 'string', normalize: true, group: request, describe: 'Send this file (binary-safe)' })
+      .option('stdin-file', { alias: 's', type: 'boolean', group: request, describe: 'Send all of stdin' })
+      .option('null-message', { alias: 'n', type: 'boolean', group: request, describe: 'Send an empty message' })
+      .option('qos', { alias: 'q', type: 'string', group: request, describe: 'QoS of the request and of the response subscription: 0, 1 or 2', defaultDescription: '0' })
+      .option('correlation-data', { type: 'string', group: request, describe: 'Correlation data to send; only responses carrying it back are printed', defaultDescription: '32 random hex digits' })
+      .option('C', { type: 'string', group: request, describe: 'Wait for this many responses (--respond: exit after answering this many requests)', defaultDescription: '1' })
+      .option('W', { type: 'string', group: request, describe: 'Give up after this many seconds with "Timed out" (exit 27)' })
+      .option('R', { type: 'boolean', group: request, describe: 'Ignore retained messages (always done: they cannot answer a new request)' })
+      .option('retain-as-published', { type: 'boolean', group: request, describe: 'Subscribe with retain-as-published (MQTT v5)' })
+      .option('verbose', { alias: 'v', type: 'boolean', group: output, describe: 'Print the topic before the payload' })
+      .option('N', { type: 'boolean', group: output, describe: 'Do not print a newline after the message' })
+      .option('F', { type: 'string', group: output, describe: 'Output format, as mq sub -F: %t topic, %p payload, %D correlation data, %j JSON, ...' })
+      .option('pretty', { type: 'boolean', group: output, describe: 'Indent %j / %J JSON' })
+      .option('json', { type: 'boolean', group: output, describe: 'Print the message as one JSON object (NDJSON, as mq sub --json)' })
+      .option('encoding', { type: 'string', group: output, describe: 'Print the payload as hex or base64 (plain and -v output)' })
+      .option('utc', { type: 'boolean', group: output, describe: 'Times in -F (@ fields, %I) in UTC instead of local time' })
+      .option('respond', { type: 'boolean', group: respond, describe: 'Answer requests on -t instead of sending one; prints each request as mq sub would' })
+      .option('exec', { type: 'string', group: respond, describe: 'With --respond: run this shell command per request, the request on its stdin; its stdout is the response' })
+      .example("$0 rr -t svc/time -m now -W 5", 'Ask and print the answer; exit 27 if none comes within 5 s')
+      .example("$0 rr -t svc/echo -e me/replies -f request.json --json", 'A request from a file, the response as JSON')
+      .example("$0 rr --respond -t svc/echo -m pong", 'Answer every request on svc/echo with "pong"')
+      .example("$0 rr --respond -t 'svc/upper' --exec 'tr a-z A-Z'", 'Answer each request with a command\'s output')
+      .example("$0 rr --respond -t 'svc/#' -e replies -V 311 -m ok", 'Answer MQTT 3.1.1 requesters, who cannot name a response topic');
+  },
+  async run(args, ctx) {
+    // Loaded here: `mq rr --help` must not load MQTT.js.
+    const { runRr } = await import('../rr/run.js');
+    await runRr(args, ctx);
   },
 };
 export default command;

@@ -88,46 +88,63 @@ function fishComplete(lines: string[]): string[][] {
 }
 
 // zsh completes only in its line editor: start an interactive zsh in a pseudo-terminal (zpty),
-// load compinit and the script, type the line and TAB, and let compadd print what it is given.
-// (No "${" below: this is a raw template literal.)
+// load compinit and the script, then for each line type it and TAB, and let compadd print what it
+// is given; ^U clears the line for the next one. Candidates of each line end with a \x1e line.
+// (A raw template literal: "@{" stands for the "${" of zsh parameter expansion.)
 const ZSH_CAPTURE = String.raw`
 zmodload zsh/zpty || exit 3
 zmodload zsh/datetime
-script=$1 line=$2
+script=$1; shift
 zpty z zsh -f -i
 zpty -w z "PROMPT=''; autoload -Uz compinit; compinit -u -D; source $script:q"
 zpty -w z "zstyle ':completion:*' list-grouped false; zstyle ':completion:*' insert-tab false"
-zpty -w z 'mq-mark() { print -rn -- $'"'"'\n\x01MARK\n'"'"' }; compprefuncs=(mq-mark); comppostfuncs=(mq-mark exit)'
+zpty -w z 'mq-mark() { print -rn -- $'"'"'\n\x01MARK\n'"'"' }'
+# compprefuncs and comppostfuncs are used once: set them for every TAB.
+zpty -w z 'mq-complete() { compprefuncs=(mq-mark); comppostfuncs=(mq-mark); zle complete-word }; zle -N mq-complete'
 zpty -w z 'compadd() {
   if [[ $@[1,(i)(-|--)] == *-(O|A|D)\ * ]]; then builtin compadd "$@"; return $?; fi
   local -a hits; builtin compadd -A hits "$@"
   local h; for h in "$hits[@]"; do print -rn -- $'"'"'\n\x01HIT'"'"'"$h"$'"'"'\n'"'"'; done
 }'
-zpty -w z "bindkey '^I' complete-word"
-zpty -w -n z "$line"$'\t'
-local all='' chunk
-float deadline=$(( EPOCHREALTIME + 15 ))
-while (( EPOCHREALTIME < deadline )); do
-  if zpty -r -t z chunk 2>/dev/null; then all+=$chunk; else sleep 0.02; fi
-  [[ $all == *$'\x01MARK'*$'\x01MARK'* ]] && break
+zpty -w z "bindkey '^I' mq-complete; bindkey '^U' kill-whole-line"
+local all='' chunk line
+integer marks=0
+done-marks() { local -a seen; seen=(@{(M)@{(f)all}:#*$'\x01MARK'*}); (( @{#seen} >= marks )) }
+for line in "$@"; do
+  zpty -w -n z "$line"$'\t'
+  (( marks += 2 ))
+  float deadline=$(( EPOCHREALTIME + 15 ))
+  while (( EPOCHREALTIME < deadline )); do
+    if zpty -r -t z chunk 2>/dev/null; then all+=$chunk; else sleep 0.01; fi
+    done-marks && break
+  done
+  done-marks || { print -u2 "no completion finished for: $line"; exit 4; }
+  all+=$'\n\x01NEXT\n'
+  zpty -w -n z $'\C-u'
 done
 zpty -d z
-[[ $all == *$'\x01MARK'*$'\x01MARK'* ]] || { print -u2 "no completion finished for: $line"; exit 4; }
 print -r -- "$all" | while IFS= read -r l; do
   [[ $l == *$'\r' ]] && l=$l[1,-2]
-  [[ $l == $'\x01HIT'* ]] && print -r -- "$l[5,-1]"
+  [[ $l == *$'\x01HIT'* ]] && print -r -- "@{l#*$'\x01HIT'}"
+  [[ $l == $'\x01NEXT' ]] && print -r -- $'\x1e'
 done
 exit 0
-`;
+`.replaceAll('@{', '$' + '{');
 
-async function zshComplete(line: string, capture: string): Promise<string[]> {
+/** Complete each line in one interactive zsh; the candidates of each. */
+async function zshComplete(lines: string[]): Promise<string[][]> {
+  const capture = path.join(tempDir('mq-zsh-'), 'capture.zsh');
+  writeFileSync(capture, ZSH_CAPTURE);
   return new Promise((resolve, reject) => {
-    const child = spawn('zsh', ['-f', capture, SCRIPTS.zsh, line], { cwd: work, env });
+    const child = spawn('zsh', ['-f', capture, SCRIPTS.zsh, ...lines], { cwd: work, env });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });
     child.stderr.setEncoding('utf8').on('data', (d: string) => { err += d; });
-    child.on('close', (code) => (code === 0 ? resolve(out.split('\n').filter((l) => l !== '')) : reject(new Error(`zsh exited ${code}: ${err}`))));
+    child.on('close', (code) => {
+      if (code !== 0) return reject(new Error(`zsh exited ${code}: ${err}`));
+      resolve(out.split('\x1e\n').slice(0, -1).map((block) => block.split('\n').filter((l) => l !== '')));
+    });
   });
 }
 
@@ -187,22 +204,12 @@ describe('fish completion', { skip: has('fish') ? false : 'fish is not installed
 });
 
 describe('zsh completion', { skip: has('zsh') ? false : 'zsh is not installed (CI installs it via .ci/run; locally: apt-get install -y zsh)' }, () => {
-  test('every case', async () => {
-    const capture = path.join(tempDir('mq-zsh-'), 'capture.zsh');
-    writeFileSync(capture, ZSH_CAPTURE);
-    const results: string[][] = [];
-    // A few shells at a time: each starts compinit in its own pseudo-terminal.
-    for (let i = 0; i < CASES.length; i += 4) {
-      results.push(...await Promise.all(CASES.slice(i, i + 4).map(([line]) => zshComplete(line, capture))));
-    }
-    CASES.forEach(([line, expected], i) => assert.deepEqual(sorted(results[i]!), sorted(expected()), `zsh: ${line}`));
-  });
-
-  test('--qos=<TAB> and -q1', async () => {
-    const capture = path.join(tempDir('mq-zsh-'), 'capture.zsh');
-    writeFileSync(capture, ZSH_CAPTURE);
-    assert.deepEqual(await zshComplete('mq pub --qos=', capture), ['0', '1', '2']);
-    assert.deepEqual(sorted(await zshComplete('mq pub -q1 --null', capture)), ['--null-message']);
+  test('every case, and --qos=<TAB> and -q1', async () => {
+    const extra: Case[] = [['mq pub --qos=', () => ['0', '1', '2']], ['mq pub -q1 --null', () => ['--null-message']]];
+    const cases = [...CASES, ...extra];
+    const results = await zshComplete(cases.map(([line]) => line));
+    assert.equal(results.length, cases.length);
+    cases.forEach(([line, expected], i) => assert.deepEqual(sorted(results[i]!), sorted(expected()), `zsh: ${line}`));
   });
 });
 

@@ -1,0 +1,127 @@
+/** What the requester and the responder of `mq rr` share: subscribing, publishing, stdout, closing. */
+import type { IClientPublishOptions, IClientSubscribeOptions, IPublishPacket, MqttClient } from 'mqtt';
+import type { Connection } from '../connection/connect.js';
+import { reasonText } from '../connection/errors.js';
+import type { PropertyBag } from '../connection/properties.js';
+import { ExitError, MqError } from '../errors.js';
+import { createFormatter, type OutputOptions } from '../output/format.js';
+import type { ReceivedMessage } from '../output/message.js';
+import { createOutputWriter, type OutputWriter } from '../sub/writer.js';
+import type { Ui } from '../ui.js';
+
+/** How long a clean DISCONNECT may take before the socket is simply closed. */
+const CLOSE_GRACE_MS = 3000;
+
+export function toReceived(topic: string, payload: Buffer, packet: IPublishPacket): ReceivedMessage {
+  const message: ReceivedMessage = {
+    topic,
+    payload,
+    qos: packet.qos,
+    retain: packet.retain,
+    dup: packet.dup,
+    mid: packet.messageId ?? 0,
+    receivedAt: Date.now(),
+  };
+  if (packet.properties) message.properties = packet.properties as Record<string, unknown>;
+  return message;
+}
+
+export interface Printer {
+  print(message: ReceivedMessage): void;
+  flush(): Promise<void>;
+  writer: OutputWriter;
+}
+
+/** The sub formatter on a stdout writer; `onClosed` hears when the reader went away (EPIPE). */
+export function createPrinter(
+  stdout: NodeJS.WritableStream & { isTTY?: boolean },
+  options: Omit<OutputOptions, 'onError'>,
+  ui: Ui,
+  onClosed: (error: MqError | undefined) => void,
+): Printer {
+  const writer = createOutputWriter(stdout, {
+    batch: false,
+    onClosed(error) {
+      onClosed(error.code === 'EPIPE' ? undefined : new MqError(`Cannot write to standard output: ${error.code ?? error.message}.`));
+    },
+  });
+  const format = createFormatter({ ...options, onError: (message) => ui.error(message) });
+  return {
+    print: (message) => writer.write(format(message)),
+    flush: () => writer.flush(),
+    writer,
+  };
+}
+
+/**
+ * SUBSCRIBE and wait for the SUBACK. Resolves when the broker granted it; rejects with an
+ * ExitError carrying the refusal's reason code (mosquitto_rr would never publish then).
+ */
+export function subscribe(
+  client: MqttClient,
+  filter: string,
+  options: { qos: 0 | 1 | 2; v5: boolean; retainAsPublished: boolean; properties?: PropertyBag },
+  what: string,
+): Promise<void> {
+  const subscribeOptions: IClientSubscribeOptions = { qos: options.qos };
+  if (options.v5) {
+    // Retained messages on the topic are stale: never a response to this request, nor a new request.
+    Object.assign(subscribeOptions, { rh: 2, rap: options.retainAsPublished, nl: false });
+    if (options.properties) subscribeOptions.properties = options.properties as IClientSubscribeOptions['properties'];
+  }
+  return new Promise((resolve, reject) => {
+    client.subscribe(filter, subscribeOptions, (error, granted, packet?: { granted?: (number | object)[] }) => {
+      const code = Number(packet?.granted?.[0] ?? granted?.[0]?.qos ?? NaN);
+      if (!Number.isNaN(code) && code < 0x80) return resolve();
+      if (!Number.isNaN(code)) {
+        const why = options.v5 ? `${reasonText(code)} (reason code ${code})` : `refused by the broker (0x${code.toString(16)})`;
+        return reject(new ExitError(code, `The subscription to ${what} '${filter}' was refused: ${why}.`));
+      }
+      reject(new MqError(`Could not subscribe to ${what} '${filter}': ${error?.message ?? 'no SUBACK'}.`));
+    });
+  });
+}
+
+/**
+ * PUBLISH and wait until it is done (written for QoS 0, acknowledged for 1 and 2). Rejects with
+ * an ExitError carrying the reason code when a v5 broker refuses it.
+ */
+export function publish(client: MqttClient, topic: string, payload: Buffer, options: IClientPublishOptions, what: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    client.publish(topic, payload, options, (failure, packet) => {
+      const error = failure as (Error & { code?: unknown }) | undefined;
+      if (!error) return resolve();
+      if (typeof error.code === 'number' && error.code >= 0x80) {
+        const reason = (packet as { properties?: { reasonString?: string } } | undefined)?.properties?.reasonString;
+        return reject(new ExitError(error.code, `${what} to '${topic}' was refused: ${reasonText(error.code)} (reason code ${error.code})${reason ? `: ${reason}` : ''}.`));
+      }
+      reject(new MqError(`${what} to '${topic}' failed: ${error.message}.`));
+    });
+  });
+}
+
+/** DISCONNECT (bounded in time) when connected, otherwise just close the socket. */
+export async function closeConnection(connection: Connection): Promise<void> {
+  const { client } = connection;
+  client.options.reconnectPeriod = 0;
+  if (!client.connected) {
+    await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
+    return;
+  }
+  // A SUBSCRIBE still unanswered would hold the DISCONNECT back.
+  for (const [id, entry] of Object.entries(client.outgoing)) {
+    if (entry.volatile) delete client.outgoing[Number(id)];
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const closed = connection.close().then(() => true);
+  const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS); });
+  const clean = await Promise.race([closed, late]);
+  clearTimeout(timer);
+  if (!clean) client.end(true);
+}
+
+/** "Timed out" (no "Error: ", hidden by --quiet) and exit 27, as mosquitto_rr. */
+export function timedOut(ui: Ui): ExitError {
+  ui.info('Timed out');
+  return new ExitError(27);
+}

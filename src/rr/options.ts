@@ -1,0 +1,238 @@
+/**
+ * `mq rr` flags -> a checked plan, before anything connects. Pure: every mistake is a UsageError
+ * naming the flag and what to do.
+ */
+import { randomBytes } from 'node:crypto';
+import type { ConnectionArgs } from '../connection/options.js';
+import { parseProperties, type PropertyBag } from '../connection/properties.js';
+import { UsageError } from '../errors.js';
+import { filterProblem, publishTopicProblem } from '../mqtt/topic.js';
+import type { OutputOptions } from '../output/format.js';
+
+/** The flags of `mq rr` beyond the connection ones, as yargs gives them (the last of repeats wins). */
+export interface RrArgs extends ConnectionArgs {
+  topic?: string;
+  responseTopic?: string;
+  message?: string;
+  file?: string;
+  stdinFile?: boolean;
+  nullMessage?: boolean;
+  qos?: string;
+  correlationData?: string;
+  C?: string;
+  W?: string;
+  R?: boolean;
+  retainAsPublished?: boolean;
+  verbose?: boolean;
+  N?: boolean;
+  F?: string;
+  pretty?: boolean;
+  json?: boolean;
+  encoding?: string;
+  utc?: boolean;
+  respond?: boolean;
+  exec?: string;
+}
+
+/** Where the payload comes from: the request's (or, with --respond, every response's). */
+export type PayloadSource =
+  | { kind: 'message'; payload: Buffer }
+  | { kind: 'file'; path: string }
+  | { kind: 'stdin' }
+  | { kind: 'null' }
+  | { kind: 'exec'; command: string };
+
+export interface RrPlan {
+  mode: 'request' | 'respond';
+  /** request: the topic to publish the request to; respond: the filter requests arrive on. */
+  topic: string;
+  /**
+   * request: the topic to subscribe to for the response (-e, or a fresh one under v5).
+   * respond: where to answer requests that name no response topic (MQTT 3.1.1 requesters).
+   */
+  responseTopic?: string;
+  /** true when mq made up the response topic (no -e). */
+  responseTopicGenerated: boolean;
+  source: PayloadSource;
+  qos: 0 | 1 | 2;
+  /** request: responses to print before exiting (-C, default 1); respond: requests to answer (-C, default: no limit). */
+  count?: number;
+  /** -W: seconds until "Timed out" and exit 27. */
+  timeoutSeconds?: number;
+  /** request: what the request carries and the response must carry back (v5). */
+  correlationData?: Buffer;
+  retainAsPublished: boolean;
+  /** -D publish ... (besides response-topic and correlation-data), sent with every request or response. */
+  publishProperties: PropertyBag;
+  output: Omit<OutputOptions, 'color' | 'onError'>;
+  /** v5 receive-maximum as mosquitto sends it: -C N when N < 20, else 20. */
+  receiveMaximum: number;
+  warnings: string[];
+}
+
+export interface PlanContext {
+  protocolVersion: 3 | 4 | 5;
+  /** The topic of a `-L mqtt://host/topic` URL, used when -t is not given. */
+  urlTopic?: string;
+  /** Random bytes (tests pass fixed ones). */
+  random?: (size: number) => Buffer;
+}
+
+export function planRr(args: RrArgs, context: PlanContext): RrPlan {
+  const v5 = context.protocolVersion === 5;
+  const respond = Boolean(args.respond);
+  const random = context.random ?? randomBytes;
+  const warnings: string[] = [];
+  const properties = parseProperties(args.property as string[] | undefined);
+  const { responseTopic: propertyResponseTopic, correlationData: propertyCorrelation, ...publishProperties } = properties.publish ?? {};
+
+  // The topic
+  const topicText = args.topic ?? context.urlTopic;
+  if (topicText === undefined || topicText === '') {
+    throw new UsageError(respond
+      ? 'No request topic: give -t FILTER to answer requests on, e.g. mq rr --respond -t svc/echo -m pong.'
+      : 'No request topic: give -t TOPIC, e.g. mq rr -t svc/time -m now.');
+  }
+  const topicFlag = args.topic !== undefined ? '-t' : '-L';
+  if (respond) {
+    const problem = filterProblem(topicText);
+    if (problem) throw new UsageError(`Invalid request filter '${topicText}' (${topicFlag}): ${problem}.`);
+  } else {
+    checkTopic(topicText, 'publish topic', topicFlag);
+  }
+
+  // The response topic: -e, or -D publish response-topic (the same thing)
+  if (args.responseTopic !== undefined && propertyResponseTopic !== undefined && args.responseTopic !== propertyResponseTopic) {
+    throw new UsageError('-e and -D publish response-topic name different response topics; give one.');
+  }
+  let responseTopic = args.responseTopic ?? (propertyResponseTopic as string | undefined);
+  if (responseTopic !== undefined) checkTopic(responseTopic, 'response topic', '-e');
+  let responseTopicGenerated = false;
+  if (!respond && responseTopic === undefined) {
+    if (!v5) {
+      throw new UsageError('MQTT 3.1.1 requests carry no response topic: give -e TOPIC (and let the responder know it), or use MQTT v5 (-V 5).');
+    }
+    responseTopic = `mq/rr/${random(8).toString('hex')}`;
+    responseTopicGenerated = true;
+  }
+
+  // The payload
+  const sources: [boolean, string][] = [
+    [args.message !== undefined, '-m'], [args.file !== undefined, '-f'], [Boolean(args.stdinFile), '-s'],
+    [Boolean(args.nullMessage), '-n'], [args.exec !== undefined, '--exec'],
+  ];
+  const given = sources.filter(([present]) => present).map(([, flag]) => flag);
+  if (given.length > 1) throw new UsageError(`Only one message source at a time, but ${given.join(' and ')} were given.`);
+  if (given.length === 0) {
+    throw new UsageError(respond
+      ? 'No response given: use -m TEXT, -f FILE, -s (stdin), -n (empty) or --exec COMMAND (its output answers each request).'
+      : 'No request message given: use -m TEXT, -f FILE, -s (all of stdin) or -n (an empty message).');
+  }
+  let source: PayloadSource;
+  switch (given[0]) {
+    case '-m': source = { kind: 'message', payload: Buffer.from(String(args.message), 'utf8') }; break;
+    case '-f':
+      if (String(args.file) === '') throw new UsageError('-f needs a file name.');
+      source = { kind: 'file', path: String(args.file) };
+      break;
+    case '-s': source = { kind: 'stdin' }; break;
+    case '-n': source = { kind: 'null' }; break;
+    default:
+      if (!respond) throw new UsageError('--exec answers requests: use it with --respond.');
+      if (String(args.exec).trim() === '') throw new UsageError('--exec needs a command, e.g. --exec "date -u".');
+      source = { kind: 'exec', command: String(args.exec) };
+  }
+
+  // Correlation data: --correlation-data, -D publish correlation-data, or random
+  if (args.correlationData !== undefined && propertyCorrelation !== undefined && !Buffer.from(args.correlationData).equals(Buffer.from(propertyCorrelation as Buffer))) {
+    throw new UsageError('--correlation-data and -D publish correlation-data differ; give one.');
+  }
+  let correlationData: Buffer | undefined;
+  if (respond) {
+    if (args.correlationData !== undefined || propertyCorrelation !== undefined) {
+      throw new UsageError('--respond sends back the correlation data of each request; --correlation-data is for requests.');
+    }
+  } else if (v5) {
+    correlationData = args.correlationData !== undefined ? Buffer.from(args.correlationData, 'utf8')
+      : propertyCorrelation !== undefined ? Buffer.from(propertyCorrelation as Buffer)
+      : Buffer.from(random(16).toString('hex'));
+  } else if (args.correlationData !== undefined) {
+    warnings.push('--correlation-data needs MQTT v5; with MQTT 3.1.1 the request carries no properties, so every message on the response topic is taken as the response.');
+  }
+  if (!v5 && Object.keys(publishProperties).length > 0) {
+    throw new UsageError('-D publish properties need MQTT v5, but -V asks for an older version.');
+  }
+
+  const qos = parseQos(args.qos);
+  const count = args.C !== undefined ? parseWhole(args.C, '-C', respond ? 'requests to answer' : 'responses to wait for') : respond ? undefined : 1;
+  const timeoutSeconds = args.W !== undefined ? parseSeconds(args.W) : undefined;
+  if (args.retainAsPublished && !v5) warnings.push('--retain-as-published is an MQTT v5 subscription option and has no effect with MQTT 3.x.');
+
+  return {
+    mode: respond ? 'respond' : 'request',
+    topic: topicText,
+    ...(responseTopic !== undefined ? { responseTopic } : {}),
+    responseTopicGenerated,
+    source,
+    qos,
+    ...(count !== undefined ? { count } : {}),
+    ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
+    ...(correlationData ? { correlationData } : {}),
+    retainAsPublished: Boolean(args.retainAsPublished),
+    publishProperties,
+    output: planOutput(args),
+    receiveMaximum: count !== undefined && count < 20 ? count : 20,
+    warnings,
+  };
+}
+
+/** The output flags, as `mq sub` takes them. */
+function planOutput(args: RrArgs): RrPlan['output'] {
+  const format = args.F === undefined ? undefined : String(args.F);
+  if (format !== undefined && args.json) throw new UsageError('-F and --json both choose the output format; give only one.');
+  let encoding: 'hex' | 'base64' | undefined;
+  if (args.encoding !== undefined) {
+    const e = String(args.encoding).toLowerCase();
+    if (e !== 'hex' && e !== 'base64') throw new UsageError(`Invalid --encoding "${args.encoding}": use hex or base64.`);
+    if (format !== undefined || args.json) {
+      throw new UsageError('--encoding applies to the plain and -v output; with -F use %x or %X, and --json already encodes binary payloads as base64.');
+    }
+    encoding = e;
+  }
+  return {
+    verbose: Boolean(args.verbose),
+    eol: !args.N,
+    ...(format !== undefined ? { format } : {}),
+    pretty: Boolean(args.pretty),
+    json: Boolean(args.json),
+    ...(encoding ? { encoding } : {}),
+    ...(args.utc ? { timezone: 'utc' as const } : {}),
+  };
+}
+
+function checkTopic(topic: string, what: string, flag: string): void {
+  const problem = publishTopicProblem(topic) ?? (topic.includes('\uFFFD') ? 'it is not valid UTF-8 (it contains U+FFFD)' : undefined);
+  if (problem) throw new UsageError(`Invalid ${what} '${topic}' (${flag}): ${problem}.`);
+}
+
+function parseQos(text: string | undefined): 0 | 1 | 2 {
+  if (text === undefined) return 0;
+  const t = String(text).trim();
+  if (t !== '0' && t !== '1' && t !== '2') throw new UsageError(`Invalid QoS "${text}" (-q): use 0, 1 or 2.`);
+  return Number(t) as 0 | 1 | 2;
+}
+
+function parseWhole(text: string, flag: string, what: string): number {
+  const t = String(text).trim();
+  const n = /^\d+$/.test(t) ? Number(t) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`Invalid ${flag} "${text}": the number of ${what} must be a whole number, at least 1.`);
+  return n;
+}
+
+/** -W: seconds; fractions are allowed (mosquitto takes whole seconds only). */
+function parseSeconds(text: string): number {
+  const t = String(text).trim();
+  const n = /^\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
+  if (!(n > 0) || n > 2_147_483) throw new UsageError(`Invalid timeout "${text}" (-W): it must be a number of seconds greater than 0.`);
+  return n;
+}

@@ -1,0 +1,160 @@
+/**
+ * `mq rr --respond`: answer every request on a filter, one at a time and in order, with a fixed
+ * payload or a command's output, on the response topic the request names, carrying its
+ * correlation data back.
+ */
+import type { IClientPublishOptions, IPublishPacket } from 'mqtt';
+import type { Connection } from '../connection/connect.js';
+import { ExitError, MqError } from '../errors.js';
+import { publishTopicProblem } from '../mqtt/topic.js';
+import { MAX_REMAINING_LENGTH } from '../pub/payload.js';
+import { closeConnection, createPrinter, publish, subscribe, timedOut, toReceived } from './common.js';
+import { runCommand } from './exec.js';
+import type { RrPlan } from './options.js';
+import type { SessionIo } from './requester.js';
+
+export interface ResponderIo extends SessionIo {
+  stderr: NodeJS.WritableStream;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+interface Request {
+  topic: string;
+  payload: Buffer;
+  packet: IPublishPacket;
+}
+
+/** Requests waiting while one is answered: reading from the broker pauses above HIGH, resumes below LOW. */
+const QUEUE_HIGH = 100;
+const QUEUE_LOW = 10;
+/** How long an interrupted responder still finishes the request in hand. */
+const INTERRUPT_GRACE_MS = 2000;
+
+export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefined, connection: Connection, io: ResponderIo): Promise<void> {
+  const { client, settings, session } = connection;
+  const { ui } = io;
+  const v5 = settings.protocolVersion === 5;
+
+  let resolveOutcome!: (error: MqError | undefined) => void;
+  const outcome = new Promise<MqError | undefined>((resolve) => { resolveOutcome = resolve; });
+  let done = false;
+  const stopCommand = new AbortController();
+  const finish = (error?: unknown) => {
+    if (done) return;
+    done = true;
+    resolveOutcome(error === undefined || error instanceof MqError ? error : new MqError(String(error instanceof Error ? error.message : error)));
+  };
+
+  const printer = createPrinter(io.stdout, { ...plan.output, ...(io.color ? { color: io.color } : {}) }, ui, finish);
+  let answered = 0;
+  let warnedNoResponseTopic = false;
+
+  const answer = async ({ topic, payload, packet }: Request): Promise<void> => {
+    const properties = (packet.properties ?? {}) as { responseTopic?: string; correlationData?: Buffer };
+    const responseTopic = properties.responseTopic ?? plan.responseTopic;
+    if (responseTopic === undefined) {
+      if (!warnedNoResponseTopic) {
+        ui.warn(`A request on '${topic}' names no response topic, so it is not answered${v5 ? '' : ' (MQTT 3.1.1 has no response-topic property: give -e TOPIC to answer such requests)'}.`);
+        warnedNoResponseTopic = true;
+      }
+      return;
+    }
+    const problem = publishTopicProblem(responseTopic);
+    if (problem) {
+      ui.warn(`Not answering the request on '${topic}': its response topic '${responseTopic}' is not valid (${problem}).`);
+      return;
+    }
+    printer.print(toReceived(topic, payload, packet));
+
+    let response = fixedPayload;
+    if (plan.source.kind === 'exec') {
+      const result = await runCommand(plan.source.command, {
+        input: payload,
+        env: { ...io.env, MQ_RR_TOPIC: topic, MQ_RR_RESPONSE_TOPIC: responseTopic },
+        cwd: io.cwd,
+        stderr: io.stderr,
+        maxBytes: MAX_REMAINING_LENGTH - 2 - Buffer.byteLength(responseTopic) - 2,
+        signal: stopCommand.signal,
+      });
+      if (!result.ok) {
+        if (!done) ui.warn(`--exec: ${result.reason} for the request on '${topic}'; no response sent.`);
+        return;
+      }
+      response = result.stdout;
+    }
+    const options: IClientPublishOptions = { qos: plan.qos };
+    if (v5) {
+      const responseProperties = {
+        ...(plan.publishProperties as IClientPublishOptions['properties']),
+        ...(properties.correlationData !== undefined ? { correlationData: properties.correlationData } : {}),
+      };
+      if (Object.keys(responseProperties).length > 0) options.properties = responseProperties;
+    }
+    try {
+      await publish(client, responseTopic, response!, options, 'The response');
+    } catch (error) {
+      // A refused response topic is that requester's problem; keep answering the others.
+      if (error instanceof ExitError) {
+        ui.warn(error.message);
+        return;
+      }
+      throw error;
+    }
+    answered++;
+    ui.debug(`Answered the request on '${topic}' on '${responseTopic}'.`);
+    if (plan.count !== undefined && answered >= plan.count) finish();
+  };
+
+  // One request at a time, in the order they arrived.
+  const queue: Request[] = [];
+  let paused = false;
+  let current: Promise<void> | undefined;
+  const pump = () => {
+    if (current || done) return;
+    const next = queue.shift();
+    if (!next) return;
+    if (paused && queue.length < QUEUE_LOW) {
+      paused = false;
+      client.stream.resume();
+    }
+    current = answer(next).catch(finish).finally(() => {
+      current = undefined;
+      pump();
+    });
+  };
+  client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => {
+    if (done) return;
+    if (packet.retain && !plan.retainAsPublished) {
+      ui.debug(`Ignored a retained request on '${topic}' (it was sent before this responder started).`);
+      return;
+    }
+    queue.push({ topic, payload, packet });
+    if (!paused && queue.length >= QUEUE_HIGH) {
+      paused = true;
+      client.stream.pause();
+    }
+    pump();
+  });
+
+  const timer = plan.timeoutSeconds !== undefined ? setTimeout(() => finish(timedOut(ui)), plan.timeoutSeconds * 1000) : undefined;
+  void io.interrupted.then(() => finish());
+  connection.failed.catch(finish);
+
+  subscribe(client, plan.topic, { qos: plan.qos, v5, retainAsPublished: plan.retainAsPublished, ...(session.properties.subscribe ? { properties: session.properties.subscribe } : {}) }, 'the request filter')
+    .then(() => ui.info(`Answering requests on '${plan.topic}'. Ctrl-C stops.`))
+    .catch(finish);
+
+  const error = await outcome;
+  if (timer) clearTimeout(timer);
+  if (current) {
+    // Finish the request in hand (its response may be on its way), but not forever.
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([current, new Promise<void>((resolve) => { grace = setTimeout(resolve, INTERRUPT_GRACE_MS); })]);
+    clearTimeout(grace);
+    stopCommand.abort();
+  }
+  await closeConnection(connection);
+  await printer.flush();
+  if (error) throw error;
+}

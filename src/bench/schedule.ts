@@ -69,6 +69,7 @@ export class Schedule {
   private readonly times: PublisherTimes[];
   private readonly nextSeq: number[];
   private readonly blocked: boolean[];
+  private readonly retired: boolean[];
   private readonly heap: number[] = [];
   /** Messages sent more than OVERRUN_NS late. */
   overruns = 0;
@@ -79,6 +80,7 @@ export class Schedule {
     this.times = times;
     this.nextSeq = times.map(() => 0);
     this.blocked = times.map(() => false);
+    this.retired = times.map(() => false);
     times.forEach((t, i) => {
       if (t.endSeq > 0) this.push(i);
       else this.finishedCount++;
@@ -142,10 +144,27 @@ export class Schedule {
 
   /** A parked publisher can send again (an ack freed its window, or it reconnected). False if it was not parked. */
   unblock(publisher: number): boolean {
-    if (!this.blocked[publisher]) return false;
+    if (!this.blocked[publisher] || this.retired[publisher]) return false;
     this.blocked[publisher] = false;
     this.push(publisher);
     return true;
+  }
+
+  /** This publisher sends nothing more (it could not connect): the schedule can finish without it. */
+  retire(publisher: number): void {
+    if (this.nextSeq[publisher]! >= this.times[publisher]!.endSeq || this.retired[publisher]) return;
+    this.retired[publisher] = true;
+    this.blocked[publisher] = false;
+    const at = this.heap.indexOf(publisher);
+    if (at >= 0) {
+      const last = this.heap.pop()!;
+      if (at < this.heap.length) {
+        this.heap[at] = last;
+        this.siftDown(at);
+        this.siftUp(at);
+      }
+    }
+    this.finishedCount++;
   }
 
   /** Stop early (Ctrl-C, end of the run): nothing more is due. */
@@ -162,7 +181,10 @@ export class Schedule {
 
   private push(publisher: number): void {
     this.heap.push(publisher);
-    let i = this.heap.length - 1;
+    this.siftUp(this.heap.length - 1);
+  }
+
+  private siftUp(i: number): void {
     while (i > 0) {
       const parent = (i - 1) >> 1;
       if (this.key(parent) <= this.key(i)) break;

@@ -251,10 +251,18 @@ function kick(): void {
   setImmediate(pump);
 }
 
+let inPump = false;
+
 function pump(): void {
   pumpQueued = false;
   if (!running) return;
-  const sent = schedule.takeDue(sinceStart(), BATCH, trySend);
+  inPump = true;
+  let sent: number;
+  try {
+    sent = schedule.takeDue(sinceStart(), BATCH, trySend);
+  } finally {
+    inPump = false;
+  }
   if (schedule.finished) {
     checkPublished();
     return;
@@ -266,12 +274,25 @@ function pump(): void {
   const next = schedule.nextDueNs();
   if (next === undefined) return; // every publisher waits for an ack or a reconnect: unblock() kicks
   const delayMs = (next - sinceStart()) / 1e6;
+  if (pumpTimer) clearTimeout(pumpTimer);
+  pumpTimer = undefined;
   if (delayMs <= 0) kick();
   else pumpTimer = setTimeout(() => { pumpTimer = undefined; pump(); }, delayMs);
 }
 
+/**
+ * The publisher may send again (an ack freed a slot, the socket drained, it reconnected). Send
+ * what is due right away, as mosquitto_pub does from its ack handler, rather than a turn later:
+ * at QoS 1/2 the window refills at the speed of the acks. Inside pump() (a QoS 0 callback fires
+ * during publish()) the running loop picks the publisher up itself.
+ */
 function unblock(bench: BenchClient): void {
-  if (schedule.unblock(bench.slot)) kick();
+  if (!schedule.unblock(bench.slot) || inPump) return;
+  if (pumpTimer) {
+    clearTimeout(pumpTimer);
+    pumpTimer = undefined;
+  }
+  pump();
 }
 
 function trySend(due: Due): boolean {
@@ -375,6 +396,8 @@ function start(t0Text: string): void {
   running = true;
   statsTimer = setInterval(() => post({ type: 'stats', ...snapshot() }), STATS_INTERVAL_MS);
   const wait = Number(t0 - nowNs()) / 1e6;
+  // Publishers that could not connect have nothing to send in this run.
+  for (const bench of publishers) if (!bench.established) schedule.retire(bench.slot);
   setTimeout(() => {
     if (publishers.length === 0) return;
     if (schedule.finished) checkPublished();

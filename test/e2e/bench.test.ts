@@ -8,6 +8,7 @@ interface Report {
   tool: string;
   mode: string;
   interrupted: boolean;
+  drainTimedOut: boolean;
   mq: { version: string };
   node: string;
   os: { platform: string; release: string; arch: string };
@@ -141,6 +142,30 @@ describe('mq bench against mosquitto', () => {
     assert.equal(report.counters.acked, null);
     assert.equal(report.latency.publishToAck.count, 0);
     assert.match(r.stderr, /^1 s {2}sent [\d,]+\/s {2}overruns \d+ {2}online 2\/2$/m);
+  });
+});
+
+describe('mq bench with clients the broker refuses', () => {
+  let broker: Broker;
+  before(async () => { broker = await startMosquitto({ extraConfig: 'max_connections 3' }); });
+  after(async () => { await broker?.stop(); });
+
+  test('refused clients are counted by reason; the run goes on with the others', async () => {
+    const r = await runMq(['bench', 'pub', '-h', '127.0.0.1', '-p', String(broker.port), '-c', '5', '--workers', '1', '--connect-rate', '50', '-q', '1', '--count', '100', '--rate', '500', '--json'], { timeoutMs: 30_000 });
+    assert.equal(r.code, 0, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    const connects = report.counters.connects;
+    // mosquitto 2.0.11 lets max_connections + 1 in; whatever the broker's count, the refused are counted.
+    assert.equal(connects.attempted, 5);
+    assert.ok(connects.failed >= 1 && connects.ok >= 1, JSON.stringify(connects));
+    assert.equal(connects.ok + connects.failed, 5);
+    assert.equal(Object.values(connects.failedByReason as Record<string, number>).reduce((a, b) => a + b, 0), connects.failed);
+    // 100 messages over 5 publishers: each connected one sends its 20, all acked.
+    assert.equal(report.counters.sent, 20 * connects.ok);
+    assert.equal(report.counters.acked, 20 * connects.ok);
+    assert.equal(report.drainTimedOut, false);
+    assert.match(r.stderr, new RegExp(`^Warning: ${connects.failed} of 5 clients could not connect: ${connects.failed} × .+\\. The run goes on with the others\\.$`, 'm'));
+    assert.match(r.stderr, new RegExp(`^Connections {3}${connects.ok}/5 ok in [\\d.]+ s, ${connects.failed} failed \\(${connects.failed} × .+\\), 0 dropped, 0 reconnects$`, 'm'));
   });
 });
 

@@ -107,6 +107,16 @@ describe('fixed schedule', () => {
     assert.equal(schedule.measured(0, 0), true);
   });
 
+  test('a retired publisher (it never connected) sends nothing and does not hold up the end', () => {
+    const shape = { intervalNs: 100, totalPublishers: 3, warmupNs: 0, count: 6 };
+    const schedule = new Schedule(100, [0, 1, 2].map((i) => publisherTimes(shape, i)));
+    schedule.retire(1);
+    schedule.retire(1);
+    assert.deepEqual(collect(schedule, 1000), ['0:0@0', '2:0@66.66666666666667', '0:1@100', '2:1@166.66666666666669']);
+    assert.equal(schedule.finished, true);
+    assert.equal(schedule.unblock(1), false);
+  });
+
   test('stop() ends the schedule even for parked publishers', () => {
     const schedule = new Schedule(100, [publisherTimes({ intervalNs: 100, totalPublishers: 1, warmupNs: 0 }, 0)]);
     collect(schedule, 0, 10, () => false);

@@ -1,3 +1,4 @@
+import v8 from 'node:v8';
 import { connect, sessionOptions } from '../connection/connect.js';
 import type { ConnectionArgs } from '../connection/options.js';
 import { resolveSettings } from '../connection/prepare.js';
@@ -9,6 +10,7 @@ import { createSubscriber } from './session.js';
 
 /** `mq sub`: validate everything, connect (reconnecting after losses), subscribe, print. */
 export async function runSub(args: ConnectionArgs & SubArgs, ctx: Context): Promise<void> {
+  keepYoungGenerationSmall();
   const properties = parseProperties(args.property as string[] | undefined);
   const resolved = await resolveSettings(args, ctx, {
     forceV5: args.property !== undefined || args.sessionExpiry !== undefined,
@@ -26,4 +28,16 @@ export async function runSub(args: ConnectionArgs & SubArgs, ctx: Context): Prom
   const subscriber = createSubscriber(plan, { stdout: ctx.io.stdout, ui: ctx.ui, ...(color ? { color } : {}) });
   const connection = await connect(settings, session, ctx.ui, { reconnect: true, onClient: subscriber.attach });
   await subscriber.run(connection, ctx.interrupted());
+}
+
+/**
+ * A stream of messages makes V8 grow its young generation from 2 to 32 MB, which is most of the
+ * difference between an idle and a busy subscriber (about 80 vs 108 MB RSS at 100 000 msg/s),
+ * for no measurable speed. A growth factor of 1 keeps it at its initial size. The flag is read at
+ * each resize, so it can be set now; only on V8 versions known to have it (an unknown flag makes
+ * V8 print an error).
+ */
+function keepYoungGenerationSmall(): void {
+  const major = Number(process.versions.v8.split('.')[0]);
+  if (major >= 10 && major <= 13) v8.setFlagsFromString('--semi-space-growth-factor=1');
 }

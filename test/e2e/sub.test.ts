@@ -361,6 +361,19 @@ describe('ends and exit codes', () => {
     assert.ok(broker.log().includes(`Received DISCONNECT from ${id}\n`), 'sent DISCONNECT');
   });
 
+  test('colour only on a terminal: topic and payload told apart there, plain bytes in a pipe', async () => {
+    mosquittoPub(['-t', 'colour/1', '-r', '-m', 'hello']);
+    const piped = await runMq(['sub', '-h', '127.0.0.1', '-p', port(), '-t', 'colour/1', '-v', '-C', '1'], { env: { NO_COLOR: undefined, TERM: 'xterm-256color' } });
+    assert.equal(piped.stdout, 'colour/1 hello\n');
+    if (spawnSync('script', ['--version']).status !== 0) return; // util-linux `script` gives us a terminal
+    const command = `stty cols 80 rows 24; "${process.execPath}" "${MQ}" sub -h 127.0.0.1 -p ${port()} -t colour/1 -v -C 1`;
+    const tty = spawnSync('script', ['-qec', command, '/dev/null'], { env: { ...testEnv(), NO_COLOR: undefined, TERM: 'xterm-256color' }, timeout: 15_000 });
+    assert.equal(tty.status, 0, String(tty.stderr));
+    const text = String(tty.stdout);
+    // eslint-disable-next-line no-control-regex
+    assert.match(text, /\x1b\[[0-9;]*mcolour\/1\x1b\[[0-9;]*m hello/, JSON.stringify(text));
+  });
+
   test('bad input: one line on stderr, exit 1, before connecting', async () => {
     const cases: [string[], string][] = [
       [['-t', 'a/#/b'], "Error: Invalid subscription topic 'a/#/b' (-t): '#' must be a whole level and the last one (e.g. a/#).\n"],

@@ -22,3 +22,51 @@ export function clockDomain(): number {
   }
   return createHash('sha256').update(`${hostname()}\n${boot}`).digest().readUInt32BE(0);
 }
+
+const TWO_32 = 0x1_0000_0000;
+
+/**
+ * Times as plain numbers of ns relative to a base reading of the monotonic clock, so the hot path
+ * needs no BigInt: performance.now() reads the same clock (libuv's hrtime) in every thread, and
+ * absolute times travel in payload headers as two 32-bit halves.
+ */
+export class RelativeClock {
+  readonly base: bigint;
+  private readonly baseHi: number;
+  private readonly baseLo: number;
+  private readonly perfBase: number;
+
+  constructor() {
+    this.base = nowNs();
+    this.perfBase = performance.now();
+    this.baseHi = Number(this.base >> 32n);
+    this.baseLo = Number(this.base & 0xffff_ffffn);
+  }
+
+  /** ns since the base. */
+  now(): number {
+    return (performance.now() - this.perfBase) * 1e6;
+  }
+
+  /** A clock reading (nowNs()) relative to the base. */
+  relative(absolute: bigint): number {
+    return Number(absolute - this.base);
+  }
+
+  /** The absolute time of a relative one, as high and low 32 bits. */
+  split(relative: number): { hi: number; lo: number } {
+    const lo = this.baseLo + Math.round(relative);
+    const carry = Math.floor(lo / TWO_32);
+    return { hi: this.baseHi + carry, lo: lo - carry * TWO_32 };
+  }
+
+  /** An absolute time given as high and low 32 bits, relative to the base (exact below 2^53 ns apart). */
+  join(hi: number, lo: number): number {
+    return (hi - this.baseHi) * TWO_32 + (lo - this.baseLo);
+  }
+}
+
+/** A bigint time as high and low 32 bits (for headers written outside the hot path and tests). */
+export function splitNs(ns: bigint): { hi: number; lo: number } {
+  return { hi: Number(ns >> 32n), lo: Number(ns & 0xffff_ffffn) };
+}

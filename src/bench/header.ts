@@ -20,7 +20,9 @@ export interface PayloadHeader {
   clockDomain: number;
   publisherId: number;
   sequence: number;
-  intendedNs: bigint;
+  /** Intended send time in ns on the monotonic clock, as its high and low 32 bits (no BigInt per message). */
+  intendedHi: number;
+  intendedLo: number;
 }
 
 /** Write the header into the first HEADER_SIZE bytes of `payload` (which must be at least that long). */
@@ -32,7 +34,8 @@ export function writeHeader(payload: Buffer, header: PayloadHeader): void {
   // Two 32-bit halves: sequence numbers stay well below 2^53, and this avoids a BigInt per message.
   payload.writeUInt32BE(Math.floor(header.sequence / 0x1_0000_0000), 16);
   payload.writeUInt32BE(header.sequence % 0x1_0000_0000, 20);
-  payload.writeBigUInt64BE(header.intendedNs, 24);
+  payload.writeUInt32BE(header.intendedHi >>> 0, 24);
+  payload.writeUInt32BE(header.intendedLo >>> 0, 28);
 }
 
 /** The header of a received payload, or undefined when it is not a bench payload. */
@@ -43,7 +46,8 @@ export function readHeader(payload: Buffer): PayloadHeader | undefined {
     clockDomain: payload.readUInt32BE(8),
     publisherId: payload.readUInt32BE(12),
     sequence: payload.readUInt32BE(16) * 0x1_0000_0000 + payload.readUInt32BE(20),
-    intendedNs: payload.readBigUInt64BE(24),
+    intendedHi: payload.readUInt32BE(24),
+    intendedLo: payload.readUInt32BE(28),
   };
 }
 

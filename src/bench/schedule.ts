@@ -43,13 +43,15 @@ export interface ScheduleShape {
  */
 export function publisherTimes(shape: ScheduleShape, index: number): PublisherTimes {
   const offsetNs = (shape.intervalNs * index) / shape.totalPublishers;
-  const firstMeasuredSeq = Math.max(0, Math.ceil((shape.warmupNs - offsetNs) / shape.intervalNs));
+  // Messages n with offset + n * interval >= t: ceil, forgiving the rounding of a division that is exact.
+  const from = (t: number) => Math.ceil((t - offsetNs) / shape.intervalNs - 1e-6);
+  const firstMeasuredSeq = Math.max(0, from(shape.warmupNs));
   let endSeq = Infinity;
   if (shape.count !== undefined) {
     const share = Math.floor(shape.count / shape.totalPublishers) + (index < shape.count % shape.totalPublishers ? 1 : 0);
     endSeq = firstMeasuredSeq + share;
   } else if (shape.durationNs !== undefined) {
-    endSeq = Math.max(firstMeasuredSeq, Math.ceil((shape.warmupNs + shape.durationNs - offsetNs) / shape.intervalNs));
+    endSeq = Math.max(firstMeasuredSeq, from(shape.warmupNs + shape.durationNs));
   }
   return { offsetNs, firstMeasuredSeq, endSeq };
 }

@@ -8,7 +8,7 @@ import type { MqttClient } from 'mqtt';
 import { createClient } from '../connection/connect.js';
 import { toMqError } from '../connection/errors.js';
 import { MqError } from '../errors.js';
-import { nowNs } from './clock.js';
+import { RelativeClock } from './clock.js';
 import { countReason, emptyCounters } from './counters.js';
 import { HEADER_SIZE, makePayload, readHeader, writeHeader } from './header.js';
 import { createHistogram, encodeHistogram, recordNs, type Histogram } from './histogram.js';
@@ -50,8 +50,8 @@ interface BenchClient {
   inflight: number;
   window: number;
   topic: string;
-  /** Per publisher (key: run id and publisher id) the sequence tracker of this subscriber. */
-  trackers?: Map<string, SequenceTracker>;
+  /** Per run id and publisher id, the sequence tracker of this subscriber. */
+  trackers?: Map<number, Map<number, SequenceTracker>>;
   waitingForDrain: boolean;
 }
 
@@ -84,9 +84,12 @@ const publishOptions = {
   ...(init.session.properties.publish && init.targets[0]?.settings.protocolVersion === 5 ? { properties: init.session.properties.publish as never } : {}),
 };
 
-let t0 = 0n;
-let windowStartAbs = 0n;
-let windowEndAbs: bigint | undefined;
+/** Every time below is ns on this clock; t0 is when publishing starts (the same instant in every worker). */
+const clock = new RelativeClock();
+let t0 = 0;
+let windowStart = 0;
+let windowEnd: number | undefined;
+let started = false;
 let running = false;
 let closing = false;
 let publishedReported = false;
@@ -111,9 +114,9 @@ function snapshot() {
   return { counters: { ...counters }, histograms: deltas() };
 }
 
-/** ns since t0 on the monotonic clock. */
+/** ns since t0. */
 function sinceStart(): number {
-  return Number(nowNs() - t0);
+  return clock.now() - t0;
 }
 
 // ---------------------------------------------------------------- connecting
@@ -132,14 +135,14 @@ function connectOne(bench: BenchClient): Promise<void> {
   const { settings, tlsFiles } = targetOf(bench);
   counters.connectAttempts++;
   return new Promise((resolve) => {
-    let connectSentAt: bigint | undefined;
+    let connectSentAt: number | undefined;
     let settled = false;
     const client = createClient(settings, { ...init.session, clientId: bench.clientId }, tlsFiles);
     bench.client = client;
     // MQTT.js calls its (disabled) debug logger several times per packet: measurable at these rates.
     client.log = () => {};
     const onPacketSend = (packet: { cmd: string }) => {
-      if (packet.cmd === 'connect') connectSentAt = nowNs();
+      if (packet.cmd === 'connect') connectSentAt = clock.now();
     };
     const fail = (reason: string, error?: unknown) => {
       if (settled) return;
@@ -169,7 +172,7 @@ function connectOne(bench: BenchClient): Promise<void> {
         client.off('packetsend', onPacketSend);
         bench.established = true;
         counters.connected++;
-        if (connectSentAt !== undefined) recordNs(histograms.connect, Number(nowNs() - connectSentAt));
+        if (connectSentAt !== undefined) recordNs(histograms.connect, clock.now() - connectSentAt);
         resolve();
       } else if (bench.established) {
         counters.reconnects++;
@@ -310,8 +313,9 @@ function trySend(due: Due): boolean {
   }
   const payload = Buffer.allocUnsafe(plan.size);
   template.copy(payload, HEADER_SIZE, HEADER_SIZE);
-  const intendedAbs = t0 + BigInt(Math.round(due.intendedNs));
-  writeHeader(payload, { runId: init.runId, clockDomain: init.clockDomain, publisherId: bench.number, sequence: due.sequence, intendedNs: intendedAbs });
+  const intended = t0 + due.intendedNs;
+  const { hi, lo } = clock.split(intended);
+  writeHeader(payload, { runId: init.runId, clockDomain: init.clockDomain, publisherId: bench.number, sequence: due.sequence, intendedHi: hi, intendedLo: lo });
   const measured = schedule.measured(due.publisher, due.sequence);
   bench.inflight++;
   counters.sent++;
@@ -329,10 +333,10 @@ function trySend(due: Due): boolean {
         counters.acked++;
         if ((packet as { reasonCode?: number } | undefined)?.reasonCode === 16) counters.noMatchingSubscribers++;
         if (measured) {
-          const now = nowNs();
-          recordNs(histograms.publishToAck, Number(now - intendedAbs));
+          const now = clock.now();
+          recordNs(histograms.publishToAck, now - intended);
           counters.windowAcked++;
-          counters.lastWindowAckedNs = Number(now - t0);
+          counters.lastWindowAckedNs = now - t0;
         }
       }
     }
@@ -355,15 +359,16 @@ function attachReceiver(bench: BenchClient, client: MqttClient): void {
   const trackers = (bench.trackers = new Map());
   const ownRunOnly = plan.mode === 'pubsub';
   client.on('message', (_topic, payload) => {
-    const now = nowNs();
+    const now = clock.now();
     const header = readHeader(payload);
     if (!header || (ownRunOnly && header.runId !== init.runId)) {
       counters.foreign++;
       return;
     }
-    const key = `${header.runId}:${header.publisherId}`;
-    let tracker = trackers.get(key);
-    if (!tracker) trackers.set(key, (tracker = new SequenceTracker()));
+    let ofRun = trackers.get(header.runId);
+    if (!ofRun) trackers.set(header.runId, (ofRun = new Map()));
+    let tracker = ofRun.get(header.publisherId);
+    if (!tracker) ofRun.set(header.publisherId, (tracker = new SequenceTracker()));
     const lostBefore = tracker.counts.lost;
     const arrival = tracker.record(header.sequence);
     counters.lost += tracker.counts.lost - lostBefore;
@@ -374,14 +379,15 @@ function attachReceiver(bench: BenchClient, client: MqttClient): void {
     }
     counters.unique++;
     if (arrival === 'out-of-order') counters.outOfOrder++;
-    if (!running && t0 === 0n) return; // before the start (a retained message, another run): counted, not measured
+    if (!started) return; // before the start (a retained message, another run): counted, not measured
+    const intended = clock.join(header.intendedHi, header.intendedLo);
     // Plain mq bench measures the messages intended for the window; mq bench sub what arrives in it.
-    const at = ownRunOnly ? header.intendedNs : now;
-    if (at < windowStartAbs || (windowEndAbs !== undefined && at >= windowEndAbs)) return;
+    const at = ownRunOnly ? intended : now;
+    if (at < windowStart || (windowEnd !== undefined && at >= windowEnd)) return;
     counters.windowReceived++;
-    counters.lastWindowReceivedNs = Number(now - t0);
+    counters.lastWindowReceivedNs = now - t0;
     if (header.clockDomain !== init.clockDomain) counters.otherClock++;
-    else recordNs(histograms.endToEnd, Number(now - header.intendedNs));
+    else recordNs(histograms.endToEnd, now - intended);
   });
 }
 
@@ -390,12 +396,13 @@ function attachReceiver(bench: BenchClient, client: MqttClient): void {
 let statsTimer: NodeJS.Timeout | undefined;
 
 function start(t0Text: string): void {
-  t0 = BigInt(t0Text);
-  windowStartAbs = t0 + BigInt(plan.warmupNs);
-  if (plan.durationNs !== undefined && plan.mode === 'sub') windowEndAbs = windowStartAbs + BigInt(plan.durationNs);
+  t0 = clock.relative(BigInt(t0Text));
+  windowStart = t0 + plan.warmupNs;
+  if (plan.durationNs !== undefined && plan.mode === 'sub') windowEnd = windowStart + plan.durationNs;
+  started = true;
   running = true;
   statsTimer = setInterval(() => post({ type: 'stats', ...snapshot() }), STATS_INTERVAL_MS);
-  const wait = Number(t0 - nowNs()) / 1e6;
+  const wait = (t0 - clock.now()) / 1e6;
   // Publishers that could not connect have nothing to send in this run.
   for (const bench of publishers) if (!bench.established) schedule.retire(bench.slot);
   setTimeout(() => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { nowNs, RelativeClock, splitNs } from '../../src/bench/clock.js';
 import { addCounters, emptyCounters, totalCounters } from '../../src/bench/counters.js';
 import { HEADER_SIZE, makePayload, readHeader, writeHeader } from '../../src/bench/header.js';
 import { addEncoded, createHistogram, encodeHistogram, recordNs, summarize } from '../../src/bench/histogram.js';
@@ -17,9 +18,9 @@ const plan = (flags: BenchFlags = {}, mode: BenchMode = 'pubsub') => buildPlan(m
 describe('payload header', () => {
   test('round trip, including sequence numbers above 2^32 and a 64-bit timestamp', () => {
     for (const header of [
-      { runId: 0, clockDomain: 0, publisherId: 0, sequence: 0, intendedNs: 0n },
-      { runId: 0xffffffff, clockDomain: 0x12345678, publisherId: 4_000_000_000, sequence: 2 ** 40 + 7, intendedNs: 2n ** 63n + 5n },
-      { runId: 42, clockDomain: 7, publisherId: 3, sequence: 123_456, intendedNs: 987_654_321_012n },
+      { runId: 0, clockDomain: 0, publisherId: 0, sequence: 0, intendedHi: 0, intendedLo: 0 },
+      { runId: 0xffffffff, clockDomain: 0x12345678, publisherId: 4_000_000_000, sequence: 2 ** 40 + 7, intendedHi: 0x80000000, intendedLo: 5 },
+      { runId: 42, clockDomain: 7, publisherId: 3, sequence: 123_456, ...splitTime(987_654_321_012n) },
     ]) {
       const payload = makePayload(HEADER_SIZE + 10);
       writeHeader(payload, header);
@@ -34,8 +35,30 @@ describe('payload header', () => {
     assert.equal(readHeader(Buffer.from('hello')), undefined);
     assert.equal(readHeader(Buffer.alloc(64)), undefined);
     const short = makePayload(HEADER_SIZE);
-    writeHeader(short, { runId: 1, clockDomain: 1, publisherId: 1, sequence: 1, intendedNs: 1n });
+    writeHeader(short, { runId: 1, clockDomain: 1, publisherId: 1, sequence: 1, intendedHi: 0, intendedLo: 1 });
     assert.equal(readHeader(short.subarray(0, HEADER_SIZE - 1)), undefined);
+  });
+});
+
+const splitTime = (ns: bigint) => { const { hi, lo } = splitNs(ns); return { intendedHi: hi, intendedLo: lo }; };
+
+describe('relative clock', () => {
+  test('split and join are exact around the 32-bit boundary and far from the base', () => {
+    const clock = new RelativeClock();
+    for (const rel of [0, 1, 123_456_789, 2 ** 32, 2 ** 32 - 1, 3 * 2 ** 32 + 17, 86_400e9 * 30]) {
+      const { hi, lo } = clock.split(rel);
+      assert.ok(lo >= 0 && lo < 2 ** 32 && Number.isInteger(hi));
+      assert.equal(clock.join(hi, lo), rel);
+      assert.equal((BigInt(hi) << 32n) + BigInt(lo), clock.base + BigInt(rel));
+    }
+  });
+
+  test('now() follows the monotonic clock that other threads and processes read', () => {
+    const clock = new RelativeClock();
+    const before = clock.relative(nowNs());
+    const mine = clock.now();
+    const after = clock.relative(nowNs());
+    assert.ok(before - 50_000 <= mine && mine <= after + 50_000, `${before} ${mine} ${after}`);
   });
 });
 
@@ -57,6 +80,9 @@ describe('fixed schedule', () => {
       { offsetNs: 500, firstMeasuredSeq: 0, endSeq: 3 },
     ]);
     assert.equal(publisherTimes({ intervalNs: 1000, totalPublishers: 1, warmupNs: 0 }, 0).endSeq, Infinity);
+    // 130 000 msg/s for 5 s is 650 000 messages, not one more from rounding.
+    assert.equal(publisherTimes({ intervalNs: 1e9 / 130_000, totalPublishers: 1, warmupNs: 0, durationNs: 5e9 }, 0).endSeq, 650_000);
+    assert.equal(publisherTimes({ intervalNs: 1e9 / 130_000, totalPublishers: 1, warmupNs: 1e9, durationNs: 4e9 }, 0).firstMeasuredSeq, 130_000);
   });
 
   const collect = (schedule: Schedule, now: number, limit = 1000, accept: (d: Due) => boolean = () => true) => {

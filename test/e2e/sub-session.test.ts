@@ -66,6 +66,8 @@ describe('a real mosquitto restarting', () => {
     await waitFor(() => subacks(broker, id) === 1, 10_000, () => 'SUBACK');
     for (let i = 1; i <= 5; i++) mosquittoPub(broker, ['-t', `p/${i}`, '-q', '1', '-m', `m${i}`]);
     await waitFor(() => lines(first).length === 5, 5000, () => 'five messages');
+    // QoS 1 is at least once: a message whose PUBACK the broker did not get before stopping comes again.
+    await waitFor(() => broker.log().includes(`Received PUBACK from ${id} (Mid: 5, RC:0)`), 5000, () => 'fifth PUBACK');
     await broker.restart();
     // Published while mq is still waiting to reconnect: the broker queues them in the session.
     for (let i = 6; i <= 10; i++) mosquittoPub(broker, ['-t', `p/${i}`, '-q', '1', '-m', `m${i}`]);

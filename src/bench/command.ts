@@ -59,6 +59,7 @@ export async function runBenchCommand(mode: BenchMode, args: BenchArgs, ctx: Con
     defaultIdPrefix: `mq-bench-${randomBytes(3).toString('hex')}-`,
     ...(first.settings.idPrefix !== undefined ? { idPrefix: first.settings.idPrefix } : {}),
     ...(targets.every((t) => t.settings.unix === undefined) ? await localPorts() : {}),
+    ...(await openFiles()),
   });
 
   const startedAt = new Date();
@@ -101,6 +102,18 @@ async function localPorts(): Promise<{ localPorts?: number }> {
     if (low !== undefined && high !== undefined && high >= low) return { localPorts: high - low + 1 };
   } catch {
     // Not Linux: no known limit to check.
+  }
+  return {};
+}
+
+/** The soft limit on open files (Linux /proc), which caps the number of clients. */
+async function openFiles(): Promise<{ openFiles?: number }> {
+  try {
+    const line = (await readFile('/proc/self/limits', 'utf8')).split('\n').find((l) => l.startsWith('Max open files'));
+    const soft = line ? Number(line.slice('Max open files'.length).trim().split(/\s+/)[0]) : NaN;
+    if (Number.isSafeInteger(soft)) return { openFiles: soft };
+  } catch {
+    // Not Linux, or "unlimited": no known limit to check.
   }
   return {};
 }

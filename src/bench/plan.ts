@@ -78,6 +78,8 @@ export const DEFAULTS = {
 
 /** MQTT's largest packet is 256 MB; leave room for the fixed header and a long topic. */
 export const MAX_PAYLOAD = 268_435_455 - 65_545;
+/** Files kept for Node, the worker threads and stdio besides the clients' sockets. */
+export const FILES_RESERVED = 64;
 /** One publisher cannot be asked for more than this many messages per second. */
 export const MAX_RATE_PER_CLIENT = 1_000_000;
 
@@ -86,6 +88,8 @@ interface Limits {
   cores: number;
   /** Local ports for connections from one address to one broker address (ip_local_port_range). */
   localPorts?: number;
+  /** Files this process may open (RLIMIT_NOFILE): every client is a socket. */
+  openFiles?: number;
   /** Broker addresses (hosts or URLs) the clients are spread over. */
   targets: number;
   /** Client id prefix from -I in the environment or an rc file, when --id-prefix is not given. */
@@ -174,6 +178,11 @@ export function buildPlan(mode: BenchMode, flags: BenchFlags, limits: Limits): B
     if (perTarget > limits.localPorts) {
       throw new UsageError(`${total} clients make ${perTarget} connections to each broker address, but this machine has only ${limits.localPorts} local ports for that (net.ipv4.ip_local_port_range); spread the clients over more brokers (-h a,b or several -L) or widen the port range.`);
     }
+  }
+
+  // Node itself keeps a few dozen files open; every client needs one more.
+  if (limits.openFiles !== undefined && total + FILES_RESERVED > limits.openFiles) {
+    throw new UsageError(`${total} clients need ${total + FILES_RESERVED} open files, but this process may open only ${limits.openFiles}; raise the limit (ulimit -n ${total + FILES_RESERVED}) or use fewer clients.`);
   }
 
   const workersWanted = integer(flags.workers, '--workers', 1, 1024) ?? limits.cores;

@@ -282,6 +282,11 @@ describe('plan', () => {
     });
   }
 
+  test('more clients than open files: refused, naming ulimit', () => {
+    assert.throws(() => buildPlan('conn', { clients: '2000' }, { ...limits, openFiles: 1024 }), /^UsageError: 2000 clients need 2064 open files, but this process may open only 1024; raise the limit \(ulimit -n 2064\)/);
+    assert.equal(buildPlan('conn', { clients: '960' }, { ...limits, openFiles: 1024 }).idle, 960);
+  });
+
   test('more clients per broker than local ports: refused, naming the way out', () => {
     assert.throws(() => buildPlan('conn', { clients: '30000' }, { ...limits, localPorts: 28232 }), /only 28232 local ports.*-h a,b/);
     assert.equal(buildPlan('conn', { clients: '30000' }, { ...limits, localPorts: 28232, targets: 2 }).idle, 30000);

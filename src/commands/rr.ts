@@ -12,8 +12,8 @@ const command: CommandModule<RrArgs> = {
     return withConnectionOptions(yargs)
       .usage('$0 rr -t TOPIC [-e RESPONSE_TOPIC] (-m TEXT | -f FILE | -s | -n) [options]\n' +
         '$0 rr --respond -t FILTER (-m TEXT | -f FILE | -s | -n | --exec COMMAND) [options]\n\n' +
-        'Send a request and print the response to it (MQTT v5 by default): subscribe to the response topic, publish\n' +
-        'the request with response-topic and correlation-data, print the first response carrying that correlation data.\n' +
+        'Send a request and print the response to it (MQTT v5 by default): subscribe to the response topic, publish ' +
+        'the request with response-topic and correlation-data, print the first response carrying that correlation data. ' +
         'With --respond, answer requests instead.')
       .option('topic', { alias: 't', type: 'string', group: request, describe: 'Topic to send the request to (--respond: the filter to answer requests on)' })
       .option('response-topic', { alias: 'e', type: 'string', group: request, describe: 'Topic the response is expected on', defaultDescription: 'mq/rr/<random> (MQTT v5)' })

@@ -73,7 +73,7 @@ interface Internals {
 }
 const internals = (yargs: Argv) => yargs as unknown as Internals;
 
-type YargsFactory = (args: string[]) => Argv;
+export type YargsFactory = (args: string[]) => Argv;
 
 /** The whole tree: `mq`, each command of COMMANDS, and their nested commands (bench pub|sub|conn). */
 export async function loadCommandSpec(): Promise<CommandSpec> {
@@ -82,8 +82,13 @@ export async function loadCommandSpec(): Promise<CommandSpec> {
   const modules: [string, CommandModule<never>][] = [];
   for (const [name, entry] of Object.entries(COMMANDS)) modules.push([name, (await entry.load()).default]);
 
+  return treeOf(factory, modules.map(([name, module]) => ({ name, describe: COMMANDS[name]!.describe, module })));
+}
+
+/** The tree for these command modules under `mq` (loadCommandSpec passes the registry's). */
+export function treeOf(factory: YargsFactory, commands: { name: string; describe: string; module: CommandModule<never> }[]): CommandSpec {
   const root = topLevel(factory);
-  const subcommands = modules.map(([name, module]) => commandSpec(factory, module, [name], COMMANDS[name]!.describe));
+  const subcommands = commands.map(({ name, describe, module }) => commandSpec(factory, module, [name], describe));
   return { path: [], describe: '', flags: flagSpecs(root, []), positionals: [], subcommands };
 }
 

@@ -66,7 +66,8 @@ export function subscribe(
   const subscribeOptions: IClientSubscribeOptions = { qos: options.qos };
   if (options.v5) {
     // Retained messages on the topic are stale: never a response to this request, nor a new request.
-    Object.assign(subscribeOptions, { rh: 2, rap: options.retainAsPublished, nl: false });
+    // No-local: our own publishes (the request; a responder's answers) must not come back as input.
+    Object.assign(subscribeOptions, { rh: 2, rap: options.retainAsPublished, nl: true });
     if (options.properties) subscribeOptions.properties = options.properties as IClientSubscribeOptions['properties'];
   }
   return new Promise((resolve, reject) => {

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { ConnectionArgs } from '../connection/options.js';
 import { parseProperties, type PropertyBag } from '../connection/properties.js';
 import { UsageError } from '../errors.js';
-import { filterProblem, publishTopicProblem } from '../mqtt/topic.js';
+import { filterProblem, publishTopicProblem, topicMatches } from '../mqtt/topic.js';
 import type { OutputOptions } from '../output/format.js';
 
 /** The flags of `mq rr` beyond the connection ones, as yargs gives them (the last of repeats wins). */
@@ -107,6 +107,16 @@ export function planRr(args: RrArgs, context: PlanContext): RrPlan {
   }
   let responseTopic = args.responseTopic ?? (propertyResponseTopic as string | undefined);
   if (responseTopic !== undefined) checkTopic(responseTopic, 'response topic', '-e');
+  if (responseTopic !== undefined) {
+    // Under MQTT 3.1.1 (no no-local) a client receives its own publishes: it would take its request
+    // for the response, or answer its own answers for ever.
+    if (!respond && responseTopic === topicText) {
+      throw new UsageError(`The response topic must differ from the request topic (both are '${topicText}').`);
+    }
+    if (respond && topicMatches(topicText, responseTopic)) {
+      throw new UsageError(`The responses on '${responseTopic}' (-e) would arrive as new requests on '${topicText}' (-t): use a response topic outside the filter.`);
+    }
+  }
   let responseTopicGenerated = false;
   if (!respond && responseTopic === undefined) {
     if (!v5) {

@@ -102,6 +102,18 @@ describe('mq rr asks, mq rr --respond answers', () => {
     assert.ok(server.stderr().includes('broken\n'), 'the command\'s stderr passes through');
   });
 
+  test('a response topic inside the responder\'s filter: its own answer does not come back as a request (v5 no-local)', async () => {
+    const server = await responder(['-t', 'svc/loop/#', '-m', 'once', '-v']);
+    const result = await rr(['-t', 'svc/loop/ask', '-e', 'svc/loop/reply', '-m', 'q', '-W', '10']);
+    assert.deepEqual([result.code, result.stdout], [0, 'once\n']);
+    // A second request shows the first answer was not taken as a request in between.
+    const again = await rr(['-t', 'svc/loop/ask', '-e', 'svc/loop/reply', '-m', 'q2', '-W', '10']);
+    assert.deepEqual([again.code, again.stdout], [0, 'once\n']);
+    await waitFor(() => server.stdout().toString().split('\n').length >= 3, 5000, () => 'second request not printed');
+    assert.equal(server.stdout().toString(), 'svc/loop/ask q\nsvc/loop/ask q2\n');
+    assert.equal(server.stderr(), "Answering requests on 'svc/loop/#'. Ctrl-C stops.\n");
+  });
+
   test('-C 2 on both sides: the responder exits 0 after two answers, the asker prints two responses', async () => {
     const one = await responder(['-t', 'svc/two', '-m', 'a', '-C', '1']);
     const two = await responder(['-t', 'svc/two', '-m', 'a', '-C', '1']);

@@ -4,7 +4,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { allCommands, loadCommandSpec, type CommandSpec, type FlagSpec } from '../../src/completion/spec.ts';
+import { spawnSync } from 'node:child_process';
+import { allCommands, loadCommandSpec, treeOf, type CommandSpec, type FlagSpec, type YargsFactory } from '../../src/completion/spec.ts';
+import type { CommandModule } from '../../src/context.ts';
 import { completionScript, SCRIPT_FILES, SHELLS } from '../../src/completion/generate.ts';
 import { OPTION_VALUES } from '../../src/completion/values.ts';
 import { bashScript, shellQuote } from '../../src/completion/bash.ts';
@@ -102,6 +104,37 @@ describe('the command tree read from the yargs definitions', () => {
   test('every entry of the value table belongs to an option some command defines', () => {
     const keys = new Set(allCommands(spec).flatMap((c) => c.flags.map((f) => f.key)));
     assert.deepEqual(Object.keys(OPTION_VALUES).filter((key) => !keys.has(key)), []);
+  });
+});
+
+describe('numeric yargs choices (where yargs\' own completion crashes)', async () => {
+  const { default: yargs } = await import('yargs');
+  const module: CommandModule<never> = {
+    command: 'try [level]',
+    describe: 'A test command',
+    builder: (y) => y
+      .positional('level', { type: 'number', choices: [7, 8] })
+      .option('qos', { alias: 'q', type: 'number', choices: [0, 1, 2], describe: 'QoS' })
+      .option('size', { type: 'number', choices: [1.5, 10] }),
+    async run() {},
+  };
+  const tree = treeOf(yargs as unknown as YargsFactory, [{ name: 'try', describe: 'A test command', module }]);
+  const command = tree.subcommands[0]!;
+
+  test('are read as strings', () => {
+    assert.deepEqual(command.flags.find((f) => f.key === 'qos')!.value, { kind: 'choices', values: ['0', '1', '2'] });
+    assert.deepEqual(command.flags.find((f) => f.key === 'size')!.value, { kind: 'choices', values: ['1.5', '10'] });
+    assert.deepEqual(command.positionals[0]!.value, { kind: 'choices', values: ['7', '8'] });
+  });
+
+  test('and completed by the bash script', () => {
+    const script = bashScript(tree);
+    const run = (words: string[]) => spawnSync('bash', ['--norc', '--noprofile', '-c',
+      `${script}\nCOMP_WORDS=(${words.map(shellQuote).join(' ')}); COMP_CWORD=${words.length - 1}; _mq; printf '%s\\n' "\${COMPREPLY[@]}"`], { encoding: 'utf8' });
+    if (run(['mq']).error) return; // no bash here: the e2e suite says so
+    assert.equal(run(['mq', 'try', '-q', '']).stdout, '0\n1\n2\n');
+    assert.equal(run(['mq', 'try', '--size', '1']).stdout, '1.5\n10\n');
+    assert.equal(run(['mq', 'try', '']).stdout, '7\n8\n');
   });
 });
 

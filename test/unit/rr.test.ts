@@ -84,6 +84,8 @@ describe('planRr: mistakes are one-line usage errors', () => {
     [{ topic: 'a', message: 'x', C: '0' }, v5, 'Invalid -C "0": the number of responses to wait for must be a whole number, at least 1.'],
     [{ topic: 'a', message: 'x', W: '0' }, v5, 'Invalid timeout "0" (-W): it must be a number of seconds greater than 0.'],
     [{ topic: 'a', message: 'x', W: 'soon' }, v5, 'Invalid timeout "soon" (-W): it must be a number of seconds greater than 0.'],
+    [{ topic: 'a/b', message: 'x', responseTopic: 'a/b' }, v5, "The response topic must differ from the request topic (both are 'a/b')."],
+    [{ respond: true, topic: 'svc/#', message: 'x', responseTopic: 'svc/replies' }, v311, "The responses on 'svc/replies' (-e) would arrive as new requests on 'svc/#' (-t): use a response topic outside the filter."],
     [{ topic: 'a', message: 'x', responseTopic: 'r1', property: ['publish', 'response-topic', 'r2'] }, v5, '-e and -D publish response-topic name different response topics; give one.'],
     [{ topic: 'a', respond: true, message: 'x', correlationData: 'c' }, v5, '--respond sends back the correlation data of each request; --correlation-data is for requests.'],
     [{ topic: 'a', message: 'x', F: '%t', json: true }, v5, '-F and --json both choose the output format; give only one.'],

@@ -120,6 +120,23 @@ describe('mq bench against mosquitto', () => {
     assert.match(subscribed.stderr, /interrupted/);
   });
 
+  test('Ctrl-C in a run with a duration: the summary of what ran, interrupted in the report, exit 130', async () => {
+    const run = spawnMq(['bench', '-h', '127.0.0.1', '-p', String(broker.port), '-c', '2', '-q', '1', '--rate', '200', '--duration', '60', '--json'], { timeoutMs: 30_000 });
+    await waitForOutput(run, /received \d+\/s/, 10_000);
+    run.child.kill('SIGINT');
+    const r = await run.done;
+    assert.equal(r.code, 130, r.stderr);
+    const report = JSON.parse(r.stdout) as Report;
+    assert.equal(report.interrupted, true);
+    assert.ok(report.counters.sent > 0);
+    // Acks in flight got their second: nothing sent is left unaccounted for.
+    assert.equal(report.counters.acked + report.counters.publishFailed, report.counters.sent);
+    assert.ok(report.counters.unique > 0 && report.counters.unique <= report.counters.sent);
+    assert.ok(report.window.seconds > 0 && report.window.seconds < 60, String(report.window.seconds));
+    assert.match(r.stderr, /^window [\d.]+ s after 0 s warm-up; interrupted$/m);
+    assert.match(r.stderr, new RegExp(`^Messages {6}sent ${report.counters.sent.toLocaleString('en-US')}, `, 'm'));
+  });
+
   test('mq bench conn: every connection and its CONNECT->CONNACK latency', async () => {
     const r = await runMq(['bench', 'conn', '-L', `mqtt://127.0.0.1:${broker.port}`, '-L', `mqtt://localhost:${broker.port}`, '-c', '20', '--duration', '0.5', '--connect-rate', '200', '--json'], { timeoutMs: 30_000 });
     assert.equal(r.code, 0, r.stderr);

@@ -55,19 +55,25 @@ export async function readLines(
   let end: ReadLinesResult['end'] = 'eof';
   let inputEnded = false;
 
-  const aborted = signal ? abortPromise(signal) : undefined;
+  // An abort while a read is pending releases the input, which settles that read. (Racing each read
+  // against a never-settling abort promise would keep every chunk reachable: memory would grow.)
+  const stream = input as { destroy?: () => void };
+  const release = () => {
+    if (typeof stream.destroy === 'function') stream.destroy();
+    else iterator.return?.()?.then(undefined, () => {});
+  };
+  signal?.addEventListener('abort', release, { once: true });
   try {
     outer: for (;;) {
       if (signal?.aborted) { end = 'aborted'; break; }
-      let next;
-      if (aborted) {
-        const pending = iterator.next();
-        next = await Promise.race([pending, aborted.promise]);
-        // The read still pending settles when the input is released below; nobody waits for it.
-        if (next === ABORTED) { pending.then(undefined, () => {}); end = 'aborted'; break; }
-      } else {
+      let next: IteratorResult<Buffer | string>;
+      try {
         next = await iterator.next();
+      } catch (error) {
+        if (signal?.aborted) { end = 'aborted'; break; }
+        throw error;
       }
+      if (signal?.aborted) { end = 'aborted'; break; }
       if (next.done) { inputEnded = true; break; }
       const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
       let start = 0;
@@ -106,26 +112,9 @@ export async function readLines(
       if (result === false) end = 'stopped';
     }
   } finally {
-    aborted?.dispose();
-    // Release the input when we stop before it ended. A stream is destroyed directly: the
-    // iterator's return() would queue behind a read that may never settle (an idle pipe).
-    if (!inputEnded) {
-      const stream = input as { destroy?: () => void };
-      if (typeof stream.destroy === 'function') stream.destroy();
-      else iterator.return?.()?.then(undefined, () => {});
-    }
+    signal?.removeEventListener('abort', release);
+    // Release the input when we stop before it ended (stopped, aborted, or an error).
+    if (!inputEnded) release();
   }
   return { lines: lineNumber, end };
-}
-
-const ABORTED = Symbol('aborted');
-
-function abortPromise(signal: AbortSignal): { promise: Promise<typeof ABORTED>; dispose(): void } {
-  let listener: (() => void) | undefined;
-  const promise = new Promise<typeof ABORTED>((resolve) => {
-    listener = () => resolve(ABORTED);
-    if (signal.aborted) resolve(ABORTED);
-    else signal.addEventListener('abort', listener, { once: true });
-  });
-  return { promise, dispose: () => { if (listener) signal.removeEventListener('abort', listener); } };
 }

@@ -79,7 +79,7 @@ const command: CommandModule<Args> = {
         .example('$0 bench conn -c 5000 --connect-rate 500 --duration 60', 'Open 5000 connections at 500/s and hold them for a minute'), runNested)
       .example('$0 bench', '10 publishers -> 1 subscriber, 1000 msg/s for 10 s: end-to-end latency percentiles')
       .example('$0 bench -c 4 --subscribers 2 --rate 20000 -q 1 --warmup 2 --json > report.json', 'A QoS 1 fan-out run with a JSON report')
-      .example('$0 bench -h broker1,broker2 -c 100', 'Spread the clients over two brokers');
+      .example('$0 bench -h node1,node2 -c 100', 'Spread the clients over two nodes of a cluster');
   },
   async run(args, ctx) {
     // Loaded here: `mq bench --help` must not load MQTT.js or the worker code.

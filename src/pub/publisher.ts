@@ -4,6 +4,7 @@
  * promise only when the caller must wait, so the reader pauses exactly while the window is full
  * and memory stays bounded by the window, whatever the input size.
  */
+import { encodeQos0Publish, qos0PacketSize } from './encode.js';
 import type { OutgoingMessage } from './message.js';
 
 /** The part of MQTT.js's MqttClient the engine uses (a fake in unit tests). */
@@ -11,6 +12,7 @@ export interface PublishClient {
   readonly connected: boolean;
   stream: DrainableStream;
   connackPacket?: { properties?: { receiveMaximum?: number; topicAliasMaximum?: number } };
+  options: { protocolVersion?: number };
   outgoing: Record<number, { cmd: string } | undefined>;
   publish(topic: string, payload: Buffer, options: PublishOptions, callback?: AckCallback): unknown;
   removeOutgoingMessage(messageId: number): unknown;
@@ -20,6 +22,8 @@ export interface PublishClient {
 
 export interface DrainableStream {
   writableNeedDrain?: boolean;
+  destroyed?: boolean;
+  write(chunk: Buffer): boolean;
   once(event: 'drain' | 'close', listener: () => void): unknown;
   removeListener(event: 'drain' | 'close', listener: () => void): unknown;
 }
@@ -43,7 +47,15 @@ export interface PublisherOptions {
   /** -M: QoS 1/2 messages awaiting acknowledgement at most (the broker's receive-maximum may lower it). */
   maxInflight: number;
   onRejected?(rejection: Rejection): void;
+  /**
+   * Encode QoS 0 messages without properties ourselves and write them in slabs (default on). Off
+   * for -d, which traces the packets MQTT.js sends.
+   */
+  batchQos0?: boolean;
 }
+
+/** Slab for batched QoS 0 packets; written when full or at the end of the tick. */
+const SLAB_BYTES = 64 * 1024;
 
 export interface PublishCounts {
   /** QoS 0 messages written to the socket. */
@@ -60,6 +72,8 @@ export interface PublishCounts {
   inflight: number;
 }
 
+const PLAIN_OPTIONS: readonly PublishOptions[] = [0, 1, 2].flatMap((qos) => [false, true].map((retain) => ({ qos: qos as 0 | 1 | 2, retain })));
+
 export class Publisher {
   private inflight = 0;
   private written = 0;
@@ -73,7 +87,14 @@ export class Publisher {
   /** Topic aliases established on the current connection: alias -> topic. */
   private aliases = new Map<number, string>();
   private readonly onConnect = () => { this.window = this.effectiveWindow(); this.wake(); };
-  private readonly onClose = () => { this.aliases.clear(); };
+  private readonly onClose = () => { this.aliases.clear(); this.slab = undefined; this.slabUsed = 0; };
+  /** Batched QoS 0 packets not yet handed to the socket. */
+  private slab: Buffer | undefined;
+  private slabUsed = 0;
+  private flushScheduled = false;
+  private readonly flushSoon = () => { this.flushScheduled = false; this.flush(); };
+  private lastTopic = '';
+  private lastTopicBytes = Buffer.alloc(0);
 
   constructor(private readonly client: PublishClient, private readonly options: PublisherOptions) {
     this.window = this.effectiveWindow();
@@ -106,8 +127,8 @@ export class Publisher {
       if (this.aliases.get(alias) === topic) topic = '';
       else this.aliases.set(alias, topic);
     }
-    const options: PublishOptions = { qos: message.qos, retain: message.retain };
-    if (properties) options.properties = properties;
+    // MQTT.js copies the options, so the common ones (no properties) are made once.
+    const options = properties ? { qos: message.qos, retain: message.retain, properties } : PLAIN_OPTIONS[message.qos * 2 + (message.retain ? 1 : 0)]!;
 
     if (message.qos === 0) {
       // MQTT.js would queue it without bound while offline; QoS 0 means "at most once": count it instead.
@@ -115,17 +136,55 @@ export class Publisher {
         this.dropped++;
         return undefined;
       }
-      client.publish(topic, message.payload, options);
       this.written++;
+      if (!properties && this.options.batchQos0 !== false) return this.batch(topic, message.payload, message.retain);
+      this.flush();
+      client.publish(topic, message.payload, options);
       return client.stream.writableNeedDrain ? this.drained() : undefined;
     }
 
+    // Whatever was batched goes out first: the broker sees the messages in the order they came.
+    this.flush();
     this.inflight++;
     const originalTopic = message.topic;
     client.publish(topic, message.payload, options, (error, packet) => this.settle(originalTopic, error, packet));
     if (this.inflight >= this.window) return this.slot();
     if (client.connected && client.stream.writableNeedDrain) return this.drained();
     return undefined;
+  }
+
+  /** Append a QoS 0 PUBLISH to the slab; write the slab when full, else at the end of this tick. */
+  private batch(topic: string, payload: Buffer, retain: boolean): Promise<void> | undefined {
+    if (topic !== this.lastTopic) {
+      this.lastTopic = topic;
+      this.lastTopicBytes = Buffer.from(topic, 'utf8');
+    }
+    const v5 = this.client.options.protocolVersion === 5;
+    const size = qos0PacketSize(this.lastTopicBytes.length, payload.length, v5);
+    if (this.slab && this.slabUsed + size > this.slab.length) this.flush();
+    if (!this.slab) {
+      this.slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, size));
+      this.slabUsed = 0;
+    }
+    this.slabUsed = encodeQos0Publish(this.slab, this.slabUsed, this.lastTopicBytes, payload, retain, v5);
+    if (this.slabUsed >= SLAB_BYTES / 2) {
+      this.flush();
+      if (this.client.stream.writableNeedDrain) return this.drained();
+    } else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(this.flushSoon);
+    }
+    return undefined;
+  }
+
+  /** Hand the batched QoS 0 packets to the socket (a new slab is used after: the socket owns this one). */
+  flush(): void {
+    const { slab, slabUsed } = this;
+    if (!slab || slabUsed === 0) return;
+    this.slab = undefined;
+    this.slabUsed = 0;
+    const stream = this.client.stream;
+    if (this.client.connected && !stream.destroyed) stream.write(slab.subarray(0, slabUsed));
   }
 
   private settle(topic: string, error: (Error & { code?: unknown }) | undefined, packet: { properties?: { reasonString?: string } } | undefined): void {
@@ -203,6 +262,7 @@ export class Publisher {
   }
 
   dispose(): void {
+    this.flush();
     this.client.off('connect', this.onConnect);
     this.client.off('close', this.onClose);
   }

@@ -46,11 +46,15 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   const session = sessionOptions(connectionArgs, resolved, parseProperties(plan.propertyTokens), { pid: process.pid });
   const lineMode = plan.source.kind === 'lines';
   const connection = await connect(resolved.settings, session, ui, { reconnect: lineMode });
+  // MQTT.js calls its debug logger several times per packet even when it is off (-d traces through
+  // the factory's packet events instead).
+  connection.client.log = () => {};
 
   let rejectionsShown = 0;
   let firstRejection: Rejection | undefined;
   const publisher = new Publisher(connection.client as unknown as PublishClient, {
     maxInflight: plan.maxInflight,
+    batchQos0: !ui.debugEnabled,
     onRejected(rejection) {
       firstRejection ??= rejection;
       if (rejectionsShown++ < MAX_REJECTIONS_SHOWN) {
@@ -92,6 +96,7 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   } catch (error) {
     stop.abort();
     publisher.abandon();
+    publisher.flush();
     await closeQuietly(connection);
     throw error;
   } finally {

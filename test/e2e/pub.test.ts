@@ -183,6 +183,18 @@ describe('-l: one message per line', () => {
     await sub.quiet(200);
   });
 
+  test('QoS 0 lines (batched packets) arrive byte for byte with MQTT 3.1.1 and 5, retained when asked', async () => {
+    const t = prefix('lines0');
+    const sub = await subscribe(`${t}/#`);
+    const input = Buffer.concat([Buffer.from('plain\n\n'), Buffer.from([0, 0xff, 0x0d, 0x0a]), Buffer.from('x'.repeat(70_000) + '\nlast')]);
+    assertOk(await pub(['-t', `${t}/v3`, '-l', '-r'], input));
+    assertOk(await pub(['-t', `${t}/v5`, '-l', '-V', '5'], input));
+    const got = await sub.waitFor(10);
+    const expected = ['plain', '', '\u0000\u00ff\r', 'x'.repeat(70_000), 'last'];
+    assert.deepEqual(got.slice(0, 5).map(summary), expected.map((p) => [`${t}/v3`, p, 0, true]));
+    assert.deepEqual(got.slice(5).map(summary), expected.map((p) => [`${t}/v5`, p, 0, false]));
+  });
+
   test('empty stdin publishes nothing and exits 0', async () => {
     const t = prefix('nolines');
     const sub = await subscribe(`${t}/#`);

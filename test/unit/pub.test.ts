@@ -234,7 +234,9 @@ describe('parseJsonProperties', () => {
 /** A stand-in for MQTT.js: records publishes; acks are delivered by the test. */
 class FakeClient extends EventEmitter implements PublishClient {
   connected = true;
-  stream = Object.assign(new EventEmitter(), { writableNeedDrain: false });
+  options = { protocolVersion: 4 };
+  written: Buffer[] = [];
+  stream = Object.assign(new EventEmitter(), { writableNeedDrain: false, write: (chunk: Buffer) => { this.written.push(Buffer.from(chunk)); return true; } });
   connackPacket: PublishClient['connackPacket'] = {};
   outgoing: Record<number, { cmd: string; cb: (error?: Error & { code?: unknown }, packet?: unknown) => void } | undefined> = {};
   sent: { topic: string; payload: string; options: PublishOptions }[] = [];
@@ -323,7 +325,7 @@ describe('Publisher: the in-flight window', () => {
 describe('Publisher: QoS 0', () => {
   test('written while connected, counted as dropped while not', () => {
     const client = new FakeClient();
-    const publisher = new Publisher(client, { maxInflight: 1 });
+    const publisher = new Publisher(client, { maxInflight: 1, batchQos0: false });
     assert.equal(publisher.send(message(1, 0)), undefined);
     assert.equal(publisher.send(message(2, 0)), undefined, 'QoS 0 does not use the window');
     client.connected = false;
@@ -334,7 +336,7 @@ describe('Publisher: QoS 0', () => {
 
   test('waits for the socket to drain when it is backed up, or to close', async () => {
     const client = new FakeClient();
-    const publisher = new Publisher(client, { maxInflight: 1 });
+    const publisher = new Publisher(client, { maxInflight: 1, batchQos0: false });
     client.stream.writableNeedDrain = true;
     const wait = publisher.send(message(1, 0));
     assert.ok(wait instanceof Promise);
@@ -345,6 +347,73 @@ describe('Publisher: QoS 0', () => {
     await second;
     assert.equal(client.stream.listenerCount('drain'), 0);
     assert.equal(client.stream.listenerCount('close'), 0);
+  });
+});
+
+describe('Publisher: batched QoS 0 packets', () => {
+  test('encoded in order into one write at the end of the tick, exactly as MQTT would frame them', async () => {
+    const client = new FakeClient();
+    const publisher = new Publisher(client, { maxInflight: 1 });
+    publisher.send({ topic: 'a/b', payload: Buffer.from('hi'), qos: 0, retain: false });
+    publisher.send({ topic: 'a/b', payload: Buffer.alloc(0), qos: 0, retain: true });
+    publisher.send({ topic: 'é', payload: Buffer.alloc(200, 1), qos: 0, retain: false });
+    assert.equal(client.written.length, 0, 'nothing written before the tick ends');
+    await new Promise((r) => process.nextTick(r));
+    assert.equal(client.written.length, 1);
+    assert.deepEqual(client.written[0], Buffer.concat([
+      Buffer.from([0x30, 7, 0, 3]), Buffer.from('a/bhi'),
+      Buffer.from([0x31, 5, 0, 3]), Buffer.from('a/b'),
+      Buffer.from([0x30, 0xcc, 0x01, 0, 2]), Buffer.from('é'), Buffer.alloc(200, 1),
+    ]));
+    assert.deepEqual(client.sent, [], 'MQTT.js was not involved');
+    assert.equal(publisher.counts().written, 3);
+  });
+
+  test('MQTT v5: an empty property length after the topic', async () => {
+    const client = new FakeClient();
+    client.options.protocolVersion = 5;
+    const publisher = new Publisher(client, { maxInflight: 1 });
+    publisher.send({ topic: 't', payload: Buffer.from('x'), qos: 0, retain: false });
+    publisher.flush();
+    assert.deepEqual(client.written, [Buffer.from([0x30, 5, 0, 1, 0x74, 0, 0x78])]);
+  });
+
+  test('a QoS 1 message or one with properties first flushes what was batched, keeping the order', () => {
+    const client = new FakeClient();
+    const order: string[] = [];
+    client.stream.write = (chunk: Buffer) => { order.push(`batch ${chunk.length}`); return true; };
+    const publish = client.publish.bind(client);
+    client.publish = (topic, payload, options, callback) => { order.push(`mqtt.js qos${options.qos}`); return publish(topic, payload, options, callback); };
+    const publisher = new Publisher(client, { maxInflight: 10 });
+    publisher.send(message(1, 0));
+    publisher.send(message(2, 1));
+    publisher.send(message(3, 0));
+    publisher.send({ ...message(4, 0), properties: { contentType: 'x' } });
+    assert.deepEqual(order, ['batch 6', 'mqtt.js qos1', 'batch 6', 'mqtt.js qos0']);
+  });
+
+  test('a full half slab is written at once, and a backed-up socket pauses the sender', async () => {
+    const client = new FakeClient();
+    const publisher = new Publisher(client, { maxInflight: 1 });
+    const big = { topic: 't', payload: Buffer.alloc(20_000), qos: 0 as const, retain: false };
+    assert.equal(publisher.send(big), undefined);
+    client.stream.writableNeedDrain = true;
+    const wait = publisher.send(big);
+    assert.ok(wait instanceof Promise, 'the slab was written and the socket needs to drain');
+    assert.equal(client.written.length, 1);
+    assert.equal(client.written[0]!.length, 2 * (1 + 3 + 2 + 1 + 20_000));
+    client.stream.emit('drain');
+    await wait;
+  });
+
+  test('nothing is written once the connection is gone; the batch is dropped with it', async () => {
+    const client = new FakeClient();
+    const publisher = new Publisher(client, { maxInflight: 1 });
+    publisher.send(message(1, 0));
+    client.connected = false;
+    client.emit('close');
+    await new Promise((r) => process.nextTick(r));
+    assert.deepEqual(client.written, []);
   });
 });
 

@@ -32,8 +32,8 @@ export interface LineMessage {
 }
 
 const FIELDS = new Set(['topic', 'payload', 'qos', 'retain', 'properties', 'encoding']);
-/** Fields of mosquitto_sub's and mq sub's JSON output that carry nothing to publish: ignored, so their output pipes back in. */
-const IGNORED_FIELDS = new Set(['tst', 'payloadlen', 'mid', 'dup', 'timestamp', 'id']);
+/** Fields of mosquitto_sub's %j and mq sub's --json output that carry nothing to publish: ignored, so their output pipes back in. */
+const IGNORED_FIELDS = new Set(['tst', 'payloadlen', 'mid', 'dup', 'received']);
 
 /** Parse one NDJSON line; a string result says what is wrong with it. */
 export function parseJsonLine(line: Buffer, defaults: LineDefaults): LineMessage | string {
@@ -118,7 +118,7 @@ export function parseJsonLine(line: Buffer, defaults: LineDefaults): LineMessage
   return message;
 }
 
-type PropertyKind = 'string' | 'binary' | 'int32' | 'bool' | 'alias' | 'topic' | 'user';
+type PropertyKind = 'string' | 'binary' | 'int32' | 'bool' | 'alias' | 'topic' | 'user' | 'ignored';
 
 /** Property names as `-D publish` spells them. */
 const KEBAB_PROPERTIES: Record<string, [keyof PublishProperties, PropertyKind]> = {
@@ -130,6 +130,8 @@ const KEBAB_PROPERTIES: Record<string, [keyof PublishProperties, PropertyKind]> 
   'topic-alias': ['topicAlias', 'alias'],
   'user-property': ['userProperties', 'user'],
   'user-properties': ['userProperties', 'user'],
+  // Set by the broker on delivery (subscribers' output carries it); a PUBLISH from a client may not.
+  'subscription-identifier': ['subscriptionIdentifier' as keyof PublishProperties, 'ignored'],
 };
 /** ... and MQTT.js's camelCase names for the same properties. */
 const JSON_PROPERTIES: Record<string, [keyof PublishProperties, PropertyKind]> = {
@@ -141,9 +143,16 @@ const JSON_PROPERTIES: Record<string, [keyof PublishProperties, PropertyKind]> =
 export function parseJsonProperties(value: unknown): PublishProperties | string {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return '"properties" must be an object';
   const result: Record<string, unknown> = {};
-  for (const [name, raw] of Object.entries(value as Record<string, unknown>)) {
+  const object = value as Record<string, unknown>;
+  // mq sub --json writes binary correlation data as base64 with this marker.
+  const correlationBase64 = object.correlationDataEncoding === 'base64';
+  for (const [name, raw] of Object.entries(object)) {
+    if (name === 'correlationDataEncoding') {
+      if (raw !== 'base64' && raw !== 'utf8') return '"correlationDataEncoding" must be "base64" or "utf8"';
+      continue;
+    }
     const spec = JSON_PROPERTIES[name];
-    if (!spec) return `unknown property "${name}" (known: ${Object.keys(KEBAB_PROPERTIES).join(', ')})`;
+    if (!spec) return `unknown property "${name}" (known: ${Object.keys(KEBAB_PROPERTIES).filter((k) => KEBAB_PROPERTIES[k]![1] !== 'ignored').join(', ')})`;
     const [key, kind] = spec;
     const where = `property "${name}"`;
     switch (kind) {
@@ -160,7 +169,14 @@ export function parseJsonProperties(value: unknown): PublishProperties | string 
       }
       case 'binary': {
         if (typeof raw !== 'string') return `${where} must be a string`;
-        const bytes = Buffer.from(raw, 'utf8');
+        let bytes: Buffer;
+        if (correlationBase64) {
+          const decoded = decodePayload(raw, 'base64');
+          if (typeof decoded === 'string') return `${where}: ${decoded}`;
+          bytes = decoded;
+        } else {
+          bytes = Buffer.from(raw, 'utf8');
+        }
         if (bytes.length > 65535) return `${where} is longer than 65535 bytes`;
         result[key] = bytes;
         break;
@@ -184,13 +200,32 @@ export function parseJsonProperties(value: unknown): PublishProperties | string 
         result[key] = user;
         break;
       }
+      case 'ignored':
+        break;
     }
   }
   return result as PublishProperties;
 }
 
+/**
+ * User properties as {"name": "value" | ["v1", "v2"]} (MQTT.js, mq sub --json) or as a list of
+ * one-pair objects [{"name": "value"}, ...] (mosquitto_sub %j), which keeps repeated names in order.
+ */
 function parseUserProperties(raw: unknown): Record<string, string | string[]> | string {
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return 'must be an object of names to values, e.g. {"site": "north"}';
+  const shape = 'must be an object of names to values, e.g. {"site": "north"}, or a list of such objects';
+  if (Array.isArray(raw)) {
+    const merged: Record<string, string | string[]> = {};
+    for (const item of raw) {
+      const one = parseUserProperties(item);
+      if (typeof one === 'string') return one;
+      for (const [name, value] of Object.entries(one)) {
+        const existing = merged[name];
+        merged[name] = existing === undefined ? value : [...(Array.isArray(existing) ? existing : [existing]), ...(Array.isArray(value) ? value : [value])];
+      }
+    }
+    return merged;
+  }
+  if (raw === null || typeof raw !== 'object') return shape;
   const result: Record<string, string | string[]> = {};
   const text = (v: unknown) => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : undefined);
   for (const [name, v] of Object.entries(raw as Record<string, unknown>)) {

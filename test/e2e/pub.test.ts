@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
@@ -253,6 +254,24 @@ describe('-l --line-format json', () => {
     assert.equal(got[2]!.properties!.contentType, 'text/plain');
     assert.deepEqual({ ...(got[2]!.properties!.userProperties as object) }, { k: 'v' });
     await sub.quiet(200);
+  });
+
+  test('mosquitto_sub -F %j output publishes the same messages again', async () => {
+    const t = prefix('ndjson-roundtrip');
+    const capture = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(broker.port), '-V', '5', '-t', `${t}/#`, '-F', '%j', '-C', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    let captured = '';
+    capture.stdout.on('data', (chunk: Buffer) => { captured += chunk.toString(); });
+    const captureDone = new Promise((resolve) => capture.on('close', resolve));
+    await waitFor(() => broker.log().includes(`${t}/#`), 5000, () => 'mosquitto_sub did not subscribe');
+    assertOk(await pub(['-t', `${t}/a`, '-m', 'hello', '-V', '5', '--user-property', 'k=v', '--content-type', 'text/x']));
+    assertOk(await pub(['-t', `${t}/b`, '-m', '{"x":1}']));
+    await captureDone;
+    const sub = await subscribe(`${t}/#`);
+    assertOk(await pub(['-l', '--line-format', 'json', '-V', '5'], captured));
+    const got = await sub.waitFor(2);
+    assert.deepEqual(got.map(summary), [[`${t}/a`, 'hello', 0, false], [`${t}/b`, '{"x":1}', 0, false]]);
+    assert.equal(got[0]!.properties!.contentType, 'text/x');
+    assert.deepEqual({ ...(got[0]!.properties!.userProperties as object) }, { k: 'v' });
   });
 
   test('a malformed line stops at that line by default; the lines before it are published', async () => {

@@ -4,6 +4,7 @@ import { EventEmitter } from 'node:events';
 import { UsageError } from '../../src/errors.ts';
 import { parseJsonLine, parseJsonProperties, type LineDefaults } from '../../src/pub/ndjson.ts';
 import { checkArgTopic, finalTopics, resolvePubPlan, type PubArgs } from '../../src/pub/options.ts';
+import { encodeQos0Publish, qos0PacketSize, varintSize } from '../../src/pub/encode.ts';
 import { decodePayload, MAX_REMAINING_LENGTH, payloadSizeProblem } from '../../src/pub/payload.ts';
 import { Publisher, type PublishClient, type PublishOptions } from '../../src/pub/publisher.ts';
 
@@ -144,6 +145,24 @@ describe('decodePayload', () => {
   test('a Buffer line decodes the same as its text', () => assert.deepEqual(decodePayload(Buffer.from('6869\r'), 'hex'), Buffer.from('hi')));
 });
 
+describe('encodeQos0Publish', () => {
+  const cases: [number, number[]][] = [[127 - 3, [0x7f]], [128 - 3, [0x80, 0x01]], [16383 - 3, [0xff, 0x7f]], [16384 - 3, [0x80, 0x80, 0x01]], [2097152 - 3, [0x80, 0x80, 0x80, 0x01]]];
+  for (const [payloadBytes, lengthBytes] of cases) {
+    test(`remaining length ${payloadBytes + 3} is encoded as ${lengthBytes.map((b) => b.toString(16)).join(' ')}`, () => {
+      const payload = Buffer.alloc(payloadBytes, 7);
+      const size = qos0PacketSize(1, payloadBytes, false);
+      const target = Buffer.alloc(size + 2, 0xee);
+      const end = encodeQos0Publish(target, 1, Buffer.from('t'), payload, false, false);
+      assert.equal(end, 1 + size);
+      assert.deepEqual([...target.subarray(1, 2 + lengthBytes.length + 3)], [0x30, ...lengthBytes, 0, 1, 0x74]);
+      assert.deepEqual(target.subarray(end - payloadBytes, end), payload);
+      assert.equal(target[0], 0xee);
+      assert.equal(target[end], 0xee, 'nothing written past the packet');
+      assert.equal(varintSize(payloadBytes + 3), lengthBytes.length);
+    });
+  }
+});
+
 describe('payloadSizeProblem', () => {
   test('the whole packet must fit in 268435455 bytes', () => {
     assert.equal(payloadSizeProblem(1, MAX_REMAINING_LENGTH - 3, 0), undefined);
@@ -185,9 +204,16 @@ describe('parseJsonLine (--line-format json)', () => {
     const parsed = parse('{"payload":"x","properties":{"contentType":"b","messageExpiryInterval":5}}', { properties: { contentType: 'a', responseTopic: 'r' } });
     assert.deepEqual((parsed as { properties: unknown }).properties, { contentType: 'b', responseTopic: 'r', messageExpiryInterval: 5 });
   });
-  test('mosquitto_sub -F %j fields are ignored, so its output pipes back in', () => {
-    assert.deepEqual(parse('{"tst":"2024-01-01T00:00:00.000Z","topic":"a","qos":0,"retain":false,"payloadlen":2,"payload":"hi","mid":0}'), {
-      topics: ['a'], payload: Buffer.from('hi'), qos: 0, retain: false,
+  test('mosquitto_sub -F %j output pipes back in: extra fields ignored, its property shapes read', () => {
+    assert.deepEqual(parse('{"tst":"2024-01-01T00:00:00.000000+0000","topic":"a","qos":1,"retain":0,"payloadlen":2,"mid":7,' +
+      '"properties":{"content-type":"t","subscription-identifier":3,"user-properties":[{"k":"1"},{"j":"2"},{"k":"3"}]},"payload":"hi"}'), {
+      topics: ['a'], payload: Buffer.from('hi'), qos: 1, retain: false, properties: { contentType: 't', userProperties: { k: ['1', '3'], j: '2' } },
+    });
+  });
+  test('mq sub --json output pipes back in: base64 payload and correlation data, dup and received ignored', () => {
+    assert.deepEqual(parse('{"topic":"a","payload":"AP8=","encoding":"base64","qos":0,"retain":true,"dup":false,"mid":0,' +
+      '"received":"2026-11-26T13:04:46.606Z","properties":{"payloadFormatIndicator":0,"correlationData":"AQI=","correlationDataEncoding":"base64","subscriptionIdentifier":[1,2]}}'), {
+      topics: ['a'], payload: Buffer.from([0, 255]), qos: 0, retain: true, properties: { payloadFormatIndicator: false, correlationData: Buffer.from([1, 2]) },
     });
   });
   const bad: [string, string, Partial<LineDefaults>?][] = [
@@ -224,7 +250,9 @@ describe('parseJsonProperties', () => {
     [{ 'topic-alias': 0 }, 'property "topic-alias" must be a whole number from 1 to 65535'],
     [{ 'payload-format-indicator': 'yes' }, 'property "payload-format-indicator" must be true or false (or 1 or 0)'],
     [{ 'response-topic': 'a/#' }, "property \"response-topic\" 'a/#' is not a valid topic: it contains '+' or '#', which are only allowed in subscriptions"],
-    [{ 'user-property': 'x' }, 'property "user-property": must be an object of names to values, e.g. {"site": "north"}'],
+    [{ 'user-property': 'x' }, 'property "user-property": must be an object of names to values, e.g. {"site": "north"}, or a list of such objects'],
+    [{ correlationData: '!', correlationDataEncoding: 'base64' }, 'property "correlationData": it is not base64: use only A-Z, a-z, 0-9, +, / (or -, _) and = at the end'],
+    [{ correlationDataEncoding: 'hex' }, '"correlationDataEncoding" must be "base64" or "utf8"'],
     [{ 'user-property': { a: {} } }, 'property "user-property": the value of "a" must be a string (or a list of strings)'],
     [{ 'correlation-data': 'x'.repeat(65536) }, 'property "correlation-data" is longer than 65535 bytes'],
   ];

@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { truncateSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import path from 'node:path';
 import mqtt, { type IClientSubscribeOptions, type MqttClient } from 'mqtt';
@@ -304,6 +304,8 @@ describe('-l --line-format json', () => {
 describe('bad input: one clear line, exit 1, nothing published', () => {
   const t = `pub/errors/${process.pid}`;
   const dir = tempDir();
+  writeFileSync(path.join(dir, 'huge'), '');
+  truncateSync(path.join(dir, 'huge'), 268_435_456); // sparse: takes no disk space
   const cases: [string, string[], string, (string | Buffer)?][] = [
     ['two message sources', ['-t', t, '-m', 'x', '-l'], 'Error: Only one message source at a time, but -m and -l were given: use exactly one of -m, -f, -s, -l or -n.'],
     ['no message source', ['-t', t], 'Error: No message given: use -m TEXT, -f FILE, -s (all of stdin), -l (one message per stdin line) or -n (an empty message).'],
@@ -314,6 +316,7 @@ describe('bad input: one clear line, exit 1, nothing published', () => {
     ['QoS 3', ['-t', t, '-m', 'x', '-q', '3'], 'Error: Invalid QoS "3" for -q: use 0, 1 or 2.'],
     ['a missing file', ['-t', t, '-f', path.join(dir, 'nope')], `Error: Cannot read -f ${path.join(dir, 'nope')}: no such file.`],
     ['a folder as file', ['-t', t, '-f', dir], `Error: Cannot read -f ${dir}: it is a directory.`],
+    ['a file too large for an MQTT message (sparse, never read)', ['-t', t, '-f', path.join(dir, 'huge')], `Error: -f ${path.join(dir, 'huge')} is 268435456 bytes; an MQTT message holds less than 268435455 bytes.`],
     ['empty -s input', ['-t', t, '-s'], 'Error: Zero length input on stdin (-s): nothing to publish. Use -n to send an empty message.', ''],
     ['--repeat 0', ['-t', t, '-m', 'x', '--repeat', '0'], 'Error: Invalid --repeat "0": the repeat count must be a whole number from 1 up.'],
     ['-M 0', ['-t', t, '-m', 'x', '-M', '0'], 'Error: Invalid -M "0": the number of messages in flight must be a whole number from 1 to 65535.'],

@@ -1,8 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { startMosquitto, waitFor, type Broker } from './helpers/broker.ts';
-import { MQ, runMq, spawnMq, testEnv, type RunResult, type Running } from './helpers/run.ts';
+import { MQ, runMq, spawnMq, tempDir, testEnv, type RunResult, type Running } from './helpers/run.ts';
 
 /**
  * mq sub against a real mosquitto: a fixed corpus of messages (text, empty, binary with NUL and
@@ -178,6 +180,22 @@ describe('the corpus, live, MQTT 3.1.1', () => {
           '6b657074 6B657074\n', '70 70\n') },
       { name: 'widths', args: [...all, '-F', '[%-14t][%5p][%05l][%-3l][%3.2t]'], compare: true },
       { name: 'escapes and literals', args: [...all, '-N', '-F', '%%\\t@@%m\\n'], compare: true },
+      {
+        name: '%J --pretty', args: ['-C', '1', '--grep', 'alarm', '-F', '%J', '--pretty'],
+        check: (result, p) => {
+          assert.ok(result.stdout.split('\n').length > 3, 'indented over several lines');
+          const object = JSON.parse(result.stdout) as Record<string, unknown>;
+          assert.equal(object.topic, `${p}/json`);
+          assert.deepEqual(object.payload, { temp: 31.5, status: 'alarm' });
+        },
+      },
+      {
+        name: 'time fields', args: ['-C', '1', '--grep', 'hello', '--utc', '-F', '@Y|%U|%I'],
+        check: (result) => {
+          const year = new Date().getUTCFullYear();
+          assert.match(result.stdout, new RegExp(`^${year}\\|\\d{10}\\.\\d{9}\\|${year}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\+0000\\n$`));
+        },
+      },
     ]);
   });
 });
@@ -215,6 +233,12 @@ describe('retained messages', () => {
     assert.equal(r.stdout, 'ret/a A 1\nret/b B 1\n');
   });
 
+  test('-L mqtt://host:port/topic subscribes to the URL topic', async () => {
+    const r = await runMq(['sub', '-L', `mqtt://127.0.0.1:${port()}/ret/a`, '-v', '-C', '1']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'ret/a A\n');
+  });
+
   test('-R: retained messages are not printed and not counted', async () => {
     const sub = startSub(['-t', 'ret/a', '-R', '-C', '1', '-F', '%p %r']);
     await subscribed(sub.id);
@@ -232,6 +256,7 @@ describe('retained messages', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'fresh\n');
     assert.match(r.stderr, /sending SUBSCRIBE \(Mid: \d+, Topic: ret\/a, QoS: 0, Options: 0x20\)/);
+    assert.match(r.stderr, /\nSubscribed \(mid: \d+\): 0\n/);
     assert.doesNotMatch(r.stderr, /received PUBLISH \(d0, q0, r1/, 'the broker sent no retained message');
     // -R --retain-handling 0: the broker sends it, -R still hides it.
     const sent = await runMq(['sub', '-h', '127.0.0.1', '-p', port(), '-V', '5', '-t', 'ret/a', '-R', '--retain-handling', '0', '-W', '1', '-d']);
@@ -372,6 +397,33 @@ describe('ends and exit codes', () => {
     const text = String(tty.stdout);
     // eslint-disable-next-line no-control-regex
     assert.match(text, /\x1b\[[0-9;]*mcolour\/1\x1b\[[0-9;]*m hello/, JSON.stringify(text));
+  });
+
+  test('a reader that does not read: mq stops reading from the broker (no acks), then delivers everything', async () => {
+    const id = nextId('slow');
+    const count = 20_000;
+    const gate = path.join(tempDir(), 'gate');
+    assert.equal(spawnSync('mkfifo', [gate]).status, 0);
+    // The reader waits for the test to open the gate before it reads anything.
+    const shell = spawn('bash', ['-c', `"${process.execPath}" "${MQ}" sub -h 127.0.0.1 -p ${port()} -i ${id} -t slow/1 -q 1 -C ${count} | (read -r _ < "${gate}"; wc -l); echo "exit=\${PIPESTATUS[0]}"`], {
+      env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    shell.stdout.on('data', (c: Buffer) => { out += String(c); });
+    const done = new Promise((resolve) => shell.on('close', resolve));
+    await subscribed(id);
+    const lines = Array.from({ length: count }, (_, i) => `message number ${i}`).join('\n') + '\n';
+    // Asynchronously: the broker logs every message to a pipe this process must keep draining.
+    const pub = spawn('mosquitto_pub', ['-h', '127.0.0.1', '-p', port(), '-t', 'slow/1', '-q', '1', '-l'], { stdio: ['pipe', 'ignore', 'inherit'] });
+    pub.stdin.end(lines);
+    assert.equal(await new Promise((resolve) => pub.on('close', resolve)), 0);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    const acked = broker.log().split(`Received PUBACK from ${id} `).length - 1;
+    // What fits in the pipe and one batch, not the whole stream.
+    assert.ok(acked < count * 0.75, `acknowledged ${acked} of ${count} while nobody read`);
+    writeFileSync(gate, 'go\n');
+    await done;
+    assert.equal(out.replace(/^\s+/, ''), `${count}\nexit=0\n`);
   });
 
   test('bad input: one line on stderr, exit 1, before connecting', async () => {

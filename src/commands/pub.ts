@@ -10,8 +10,9 @@ const properties = 'MQTT v5 properties:';
 const command: CommandModule<PubArgs> = {
   command: 'pub',
   describe: 'Publish messages (mosquitto_pub)',
+  // The message flags first, so --help shows them before the connection flags every command shares.
   builder: (yargs: Argv) =>
-    withConnectionOptions(yargs)
+    withConnectionOptions(yargs
       .usage('$0 pub -t TOPIC (-m TEXT | -f FILE | -s | -l | -n) [options]\n\nPublish one message, or one per line of stdin, and wait until the broker has every QoS 1/2 message.')
       .option('topic', { alias: 't', type: 'string', array: true, nargs: 1, group: message, describe: 'Topic to publish to (repeat -t to publish to several)' })
       .option('message', { alias: 'm', type: 'string', group: message, describe: 'The message text' })
@@ -33,7 +34,7 @@ const command: CommandModule<PubArgs> = {
       .option('payload-format-indicator', { type: 'boolean', group: properties, describe: 'Mark the payload as UTF-8 text' })
       .option('response-topic', { type: 'string', group: properties, describe: 'Response topic (= -D publish response-topic)' })
       .option('topic-alias', { type: 'string', group: properties, describe: 'Topic alias: later messages carry only the number' })
-      .option('user-property', { type: 'string', array: true, nargs: 1, group: properties, describe: 'User property name=value (repeatable)' })
+      .option('user-property', { type: 'string', array: true, nargs: 1, group: properties, describe: 'User property name=value (repeatable)' }))
       .example('$0 pub -t sensors/temp -m 21.5', 'Publish one message')
       .example('$0 pub -t cfg/site -f site.json -q 1 -r', 'Publish a file as a retained QoS 1 message')
       .example('tail -F app.log | $0 pub -t logs/app -l -q 1', 'One message per line, none lost if the broker restarts')

@@ -41,7 +41,7 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   }
   // Everything that can be wrong with the input is found before connecting (mosquitto reads -f and -s first too).
   const payload = await loadPayload(plan, ctx);
-  if (payload) checkPayloadSize(topics, payload.length, plan.qos, plan.source.kind === 'file' ? `-f ${(plan.source as { path: string }).path}` : 'The message');
+  if (payload) checkPayloadSize(topics, payload.length, plan.qos, plan.source.kind === 'file' ? `-f ${plan.source.path}` : 'The message');
 
   const session = sessionOptions(connectionArgs, resolved, parseProperties(plan.propertyTokens), { pid: process.pid });
   const lineMode = plan.source.kind === 'lines';

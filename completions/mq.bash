@@ -13,8 +13,8 @@ _mq_spec() {
       _mq_valued=''
       _mq_subs='pub sub rr passwd bench broker config completion' ;;
     'pub')
-      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain --topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --repeat-delay --encoding -M --line-format --on-error --content-type --correlation-data --message-expiry --message-expiry-interval --payload-format-indicator --response-topic --topic-alias --user-property'
-      _mq_valued='--host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --topic -t --message -m --file -f --qos -q --repeat --repeat-delay --encoding -M --line-format --on-error --content-type --correlation-data --message-expiry --message-expiry-interval --response-topic --topic-alias --user-property'
+      _mq_flags='--debug -d --quiet --help --version --topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --repeat-delay --encoding -M --line-format --on-error --content-type --correlation-data --message-expiry --message-expiry-interval --payload-format-indicator --response-topic --topic-alias --user-property --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain'
+      _mq_valued='--topic -t --message -m --file -f --qos -q --repeat --repeat-delay --encoding -M --line-format --on-error --content-type --correlation-data --message-expiry --message-expiry-interval --response-topic --topic-alias --user-property --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos'
       _mq_subs='' ;;
     'sub')
       _mq_flags='--debug -d --quiet --help --version --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain --topic -t --qos -q -C -W -E -R --retained-only --unsubscribe -U --remove-retained -M --filter-out -T --grep --where --random-filter --verbose -v -N -F --pretty --json --encoding --utc --no-local --retain-as-published --retain-handling'
@@ -65,6 +65,11 @@ _mq_spec() {
 _mq_value() {
   _mq_choices=''
   case "$1 $2" in
+    'pub --file'|'pub -f') _mq_kind=file ;;
+    'pub --qos'|'pub -q') _mq_kind=choices _mq_choices='0 1 2' ;;
+    'pub --encoding') _mq_kind=choices _mq_choices='hex base64' ;;
+    'pub --line-format') _mq_kind=choices _mq_choices='text json' ;;
+    'pub --on-error') _mq_kind=choices _mq_choices='stop skip' ;;
     'pub --unix') _mq_kind=file ;;
     'pub --password-file') _mq_kind=file ;;
     'pub --protocol-version'|'pub -V') _mq_kind=choices _mq_choices='31 311 5' ;;
@@ -77,11 +82,6 @@ _mq_value() {
     'pub --key') _mq_kind=file ;;
     'pub --tls-version') _mq_kind=choices _mq_choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
     'pub --will-qos') _mq_kind=choices _mq_choices='0 1 2' ;;
-    'pub --file'|'pub -f') _mq_kind=file ;;
-    'pub --qos'|'pub -q') _mq_kind=choices _mq_choices='0 1 2' ;;
-    'pub --encoding') _mq_kind=choices _mq_choices='hex base64' ;;
-    'pub --line-format') _mq_kind=choices _mq_choices='text json' ;;
-    'pub --on-error') _mq_kind=choices _mq_choices='stop skip' ;;
     'sub --unix') _mq_kind=file ;;
     'sub --password-file') _mq_kind=file ;;
     'sub --protocol-version'|'sub -V') _mq_kind=choices _mq_choices='31 311 5' ;;

@@ -64,6 +64,36 @@ _mq__pub() {
     '--quiet[Print no warnings or status, only errors]' \
     '--help[Show help]' \
     '--version[Show version number]' \
+    '*--topic=[Topic to publish to (repeat -t to publish to several)]:topic: ' \
+    '*-t+[Topic to publish to (repeat -t to publish to several)]:topic: ' \
+    '*--message=[The message text]:message: ' \
+    '*-m+[The message text]:message: ' \
+    '*--file=[Send the whole file as the message (binary-safe)]:file:_files' \
+    '*-f+[Send the whole file as the message (binary-safe)]:file:_files' \
+    '(--stdin-file -s)--stdin-file[Send all of stdin as one message]' \
+    '(--stdin-file -s)-s[Send all of stdin as one message]' \
+    '(--stdin-line -l)--stdin-line[Send each line of stdin as a message, as it arrives]' \
+    '(--stdin-line -l)-l[Send each line of stdin as a message, as it arrives]' \
+    '(--null-message -n)--null-message[Send a zero-length message]' \
+    '(--null-message -n)-n[Send a zero-length message]' \
+    '*--qos=[Quality of service: 0, 1 or 2]:qos:(0 1 2)' \
+    '*-q+[Quality of service: 0, 1 or 2]:qos:(0 1 2)' \
+    '(--retain -r)--retain[Ask the broker to retain the message]' \
+    '(--retain -r)-r[Ask the broker to retain the message]' \
+    '*--repeat=[Publish the message this many times]:repeat: ' \
+    '*--repeat-delay=[Seconds to wait after each completed publish when repeating]:repeat-delay: ' \
+    '*--encoding=[Decode -m/-f/-s/-l text as hex or base64 into binary payloads]:encoding:(hex base64)' \
+    '*-M+[QoS 1/2 messages awaiting acknowledgement at most]:M: ' \
+    '*--line-format=[text: each line is a payload; json: each line is {"topic","payload","qos","retain","properties","encoding"}]:line-format:(text json)' \
+    '*--on-error=[A line that cannot be published: stop, or skip it with a warning]:on-error:(stop skip)' \
+    '*--content-type=[Content type (= -D publish content-type)]:content-type: ' \
+    '*--correlation-data=[Correlation data (= -D publish correlation-data)]:correlation-data: ' \
+    '*--message-expiry=[Seconds until the broker discards the message]:message-expiry: ' \
+    '*--message-expiry-interval=[Seconds until the broker discards the message]:message-expiry: ' \
+    '--payload-format-indicator[Mark the payload as UTF-8 text]' \
+    '*--response-topic=[Response topic (= -D publish response-topic)]:response-topic: ' \
+    '*--topic-alias=[Topic alias: later messages carry only the number]:topic-alias: ' \
+    '*--user-property=[User property name=value (repeatable)]:user-property: ' \
     '*--host=[Broker host]:host: ' \
     '*-h+[Broker host]:host: ' \
     '*--port=[Broker port]:port: ' \
@@ -111,37 +141,7 @@ _mq__pub() {
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
-    '--will-retain[Retain the will message]' \
-    '*--topic=[Topic to publish to (repeat -t to publish to several)]:topic: ' \
-    '*-t+[Topic to publish to (repeat -t to publish to several)]:topic: ' \
-    '*--message=[The message text]:message: ' \
-    '*-m+[The message text]:message: ' \
-    '*--file=[Send the whole file as the message (binary-safe)]:file:_files' \
-    '*-f+[Send the whole file as the message (binary-safe)]:file:_files' \
-    '(--stdin-file -s)--stdin-file[Send all of stdin as one message]' \
-    '(--stdin-file -s)-s[Send all of stdin as one message]' \
-    '(--stdin-line -l)--stdin-line[Send each line of stdin as a message, as it arrives]' \
-    '(--stdin-line -l)-l[Send each line of stdin as a message, as it arrives]' \
-    '(--null-message -n)--null-message[Send a zero-length message]' \
-    '(--null-message -n)-n[Send a zero-length message]' \
-    '*--qos=[Quality of service: 0, 1 or 2]:qos:(0 1 2)' \
-    '*-q+[Quality of service: 0, 1 or 2]:qos:(0 1 2)' \
-    '(--retain -r)--retain[Ask the broker to retain the message]' \
-    '(--retain -r)-r[Ask the broker to retain the message]' \
-    '*--repeat=[Publish the message this many times]:repeat: ' \
-    '*--repeat-delay=[Seconds to wait after each completed publish when repeating]:repeat-delay: ' \
-    '*--encoding=[Decode -m/-f/-s/-l text as hex or base64 into binary payloads]:encoding:(hex base64)' \
-    '*-M+[QoS 1/2 messages awaiting acknowledgement at most]:M: ' \
-    '*--line-format=[text: each line is a payload; json: each line is {"topic","payload","qos","retain","properties","encoding"}]:line-format:(text json)' \
-    '*--on-error=[A line that cannot be published: stop, or skip it with a warning]:on-error:(stop skip)' \
-    '*--content-type=[Content type (= -D publish content-type)]:content-type: ' \
-    '*--correlation-data=[Correlation data (= -D publish correlation-data)]:correlation-data: ' \
-    '*--message-expiry=[Seconds until the broker discards the message]:message-expiry: ' \
-    '*--message-expiry-interval=[Seconds until the broker discards the message]:message-expiry: ' \
-    '--payload-format-indicator[Mark the payload as UTF-8 text]' \
-    '*--response-topic=[Response topic (= -D publish response-topic)]:response-topic: ' \
-    '*--topic-alias=[Topic alias: later messages carry only the number]:topic-alias: ' \
-    '*--user-property=[User property name=value (repeatable)]:user-property: '
+    '--will-retain[Retain the will message]'
 }
 
 _mq__sub() {

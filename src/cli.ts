@@ -1,5 +1,5 @@
-import { createRequire } from 'node:module';
 import type { Argv } from 'yargs';
+import packageJson from '../package.json' with { type: 'json' };
 import type { CommandModule, Context, Io } from './context.js';
 import { ExitError, MqError, UsageError, exitCodeFor } from './errors.js';
 import { withGlobalOptions } from './connection/options.js';
@@ -26,8 +26,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   completion: { describe: 'Print a shell completion script (bash, zsh, fish)', load: () => import('./commands/completion.js') },
 };
 
-const require = createRequire(import.meta.url);
-export const VERSION: string = (require('../package.json') as { version: string }).version;
+export const VERSION: string = packageJson.version;
 
 /** The first word that is not a flag: the command the user asked for. */
 /** A reader that goes away (`mq ... | head -1`) is not an error; streaming commands watch for it themselves. */

@@ -1,3 +1,4 @@
+import { cosmiconfig } from 'cosmiconfig';
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -35,7 +36,6 @@ export interface RcContent {
  * and validate every key. Returns undefined when there is no rc file and none was asked for.
  */
 export async function loadRc(options: { cwd: string; explicitPath?: string; profile?: string }): Promise<LoadedRc | undefined> {
-  const { cosmiconfig } = await import('cosmiconfig');
   const explorer = cosmiconfig('mq', { searchPlaces: RC_SEARCH_PLACES, searchStrategy: 'global', cache: false });
   let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
   try {
@@ -76,8 +76,7 @@ export async function loadRc(options: { cwd: string; explicitPath?: string; prof
  */
 export async function rcProfileNames(options: { cwd: string; explicitPath?: string }): Promise<string[]> {
   try {
-    const { cosmiconfig } = await import('cosmiconfig');
-    const explorer = cosmiconfig('mq', { searchPlaces: RC_SEARCH_PLACES, searchStrategy: 'global', cache: false });
+      const explorer = cosmiconfig('mq', { searchPlaces: RC_SEARCH_PLACES, searchStrategy: 'global', cache: false });
     const found = options.explicitPath
       ? await explorer.load(path.resolve(options.cwd, options.explicitPath))
       : await explorer.search(options.cwd);

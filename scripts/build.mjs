@@ -15,6 +15,7 @@ await build({
   platform: 'node',
   target: 'node20',
   sourcemap: true,
+  minifyWhitespace: true,
   minifySyntax: true,
   legalComments: 'none',
   // Optional native add-ons of ws, cosmiconfig's TypeScript loader (for .ts rc files, which we do not

@@ -4,7 +4,7 @@
  * promise only when the caller must wait, so the reader pauses exactly while the window is full
  * and memory stays bounded by the window, whatever the input size.
  */
-import { encodeQos0Publish, qos0PacketSize } from './encode.js';
+import mqttPacket from 'mqtt-packet';
 import type { OutgoingMessage } from './message.js';
 
 /** The part of MQTT.js's MqttClient the engine uses (a fake in unit tests). */
@@ -54,6 +54,9 @@ export interface PublisherOptions {
   batchQos0?: boolean;
 }
 
+const GENERATE_V4 = { protocolVersion: 4 };
+const GENERATE_V5 = { protocolVersion: 5 };
+
 /** Slab for batched QoS 0 packets; written when full or at the end of the tick. */
 const SLAB_BYTES = 64 * 1024;
 
@@ -93,8 +96,6 @@ export class Publisher {
   private slabUsed = 0;
   private flushScheduled = false;
   private readonly flushSoon = () => { this.flushScheduled = false; this.flush(); };
-  private lastTopic = '';
-  private lastTopicBytes = Buffer.alloc(0);
 
   constructor(private readonly client: PublishClient, private readonly options: PublisherOptions) {
     this.window = this.effectiveWindow();
@@ -153,20 +154,21 @@ export class Publisher {
     return undefined;
   }
 
-  /** Append a QoS 0 PUBLISH to the slab; write the slab when full, else at the end of this tick. */
+  /**
+   * Append a QoS 0 PUBLISH to the slab; write the slab when half full, else at the end of this tick.
+   * The packet is encoded by mqtt-packet (MQTT.js's encoder); only the socket writes are batched.
+   */
   private batch(topic: string, payload: Buffer, retain: boolean): Promise<void> | undefined {
-    if (topic !== this.lastTopic) {
-      this.lastTopic = topic;
-      this.lastTopicBytes = Buffer.from(topic, 'utf8');
-    }
-    const v5 = this.client.options.protocolVersion === 5;
-    const size = qos0PacketSize(this.lastTopicBytes.length, payload.length, v5);
-    if (this.slab && this.slabUsed + size > this.slab.length) this.flush();
+    const packet = mqttPacket.generate(
+      { cmd: 'publish', topic, payload, qos: 0, retain, dup: false, ...(this.v5() ? { properties: {} } : {}) },
+      this.generateOptions(),
+    );
+    if (this.slab && this.slabUsed + packet.length > this.slab.length) this.flush();
     if (!this.slab) {
-      this.slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, size));
+      this.slab = Buffer.allocUnsafe(Math.max(SLAB_BYTES, packet.length));
       this.slabUsed = 0;
     }
-    this.slabUsed = encodeQos0Publish(this.slab, this.slabUsed, this.lastTopicBytes, payload, retain, v5);
+    this.slabUsed += packet.copy(this.slab, this.slabUsed);
     if (this.slabUsed >= SLAB_BYTES / 2) {
       this.flush();
       if (this.client.stream.writableNeedDrain) return this.drained();
@@ -175,6 +177,14 @@ export class Publisher {
       process.nextTick(this.flushSoon);
     }
     return undefined;
+  }
+
+  private v5(): boolean {
+    return this.client.options.protocolVersion === 5;
+  }
+
+  private generateOptions(): { protocolVersion: number } {
+    return this.v5() ? GENERATE_V5 : GENERATE_V4;
   }
 
   /** Hand the batched QoS 0 packets to the socket (a new slab is used after: the socket owns this one). */

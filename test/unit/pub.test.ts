@@ -4,7 +4,6 @@ import { EventEmitter } from 'node:events';
 import { UsageError } from '../../src/errors.ts';
 import { parseJsonLine, parseJsonProperties, type LineDefaults } from '../../src/pub/ndjson.ts';
 import { checkArgTopic, finalTopics, resolvePubPlan, type PubArgs } from '../../src/pub/options.ts';
-import { encodeQos0Publish, qos0PacketSize, varintSize } from '../../src/pub/encode.ts';
 import { decodePayload, MAX_REMAINING_LENGTH, payloadSizeProblem } from '../../src/pub/payload.ts';
 import { Publisher, type PublishClient, type PublishOptions } from '../../src/pub/publisher.ts';
 
@@ -143,24 +142,6 @@ describe('decodePayload', () => {
     test(`${encoding} ${JSON.stringify(text)} is refused`, () => assert.equal(decodePayload(text, encoding), problem));
   }
   test('a Buffer line decodes the same as its text', () => assert.deepEqual(decodePayload(Buffer.from('6869\r'), 'hex'), Buffer.from('hi')));
-});
-
-describe('encodeQos0Publish', () => {
-  const cases: [number, number[]][] = [[127 - 3, [0x7f]], [128 - 3, [0x80, 0x01]], [16383 - 3, [0xff, 0x7f]], [16384 - 3, [0x80, 0x80, 0x01]], [2097152 - 3, [0x80, 0x80, 0x80, 0x01]]];
-  for (const [payloadBytes, lengthBytes] of cases) {
-    test(`remaining length ${payloadBytes + 3} is encoded as ${lengthBytes.map((b) => b.toString(16)).join(' ')}`, () => {
-      const payload = Buffer.alloc(payloadBytes, 7);
-      const size = qos0PacketSize(1, payloadBytes, false);
-      const target = Buffer.alloc(size + 2, 0xee);
-      const end = encodeQos0Publish(target, 1, Buffer.from('t'), payload, false, false);
-      assert.equal(end, 1 + size);
-      assert.deepEqual([...target.subarray(1, 2 + lengthBytes.length + 3)], [0x30, ...lengthBytes, 0, 1, 0x74]);
-      assert.deepEqual(target.subarray(end - payloadBytes, end), payload);
-      assert.equal(target[0], 0xee);
-      assert.equal(target[end], 0xee, 'nothing written past the packet');
-      assert.equal(varintSize(payloadBytes + 3), lengthBytes.length);
-    });
-  }
 });
 
 describe('payloadSizeProblem', () => {

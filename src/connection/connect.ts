@@ -60,13 +60,41 @@ export interface ConnectOptions {
 
 /** Everything a network command does to get a client: resolve, validate, connect, watch. */
 export async function openConnection(args: ConnectionArgs, ctx: Context, options: ConnectOptions = {}): Promise<Connection> {
+  const prepared = await prepareConnection(args, ctx, options.defaults);
+  return prepared.connect(options);
+}
+
+/** Settings resolved, not yet connected: commands check their own flags against them in between. */
+export interface PreparedConnection {
+  resolved: Resolved;
+  settings: ConnectionSettings;
+  properties: Properties;
+  connect(options?: ConnectOptions): Promise<Connection>;
+}
+
+/**
+ * Step one of openConnection: parse -D, resolve flags > env > rc > defaults (-D and -x mean v5, as
+ * in mosquitto). Step two, `connect()`, validates the session flags and connects.
+ */
+export async function prepareConnection(
+  args: ConnectionArgs,
+  ctx: Context,
+  defaults?: Partial<ConnectionSettings>,
+): Promise<PreparedConnection> {
   const properties = parseProperties(args.property as string[] | undefined);
   const resolved = await resolveSettings(args, ctx, {
-    ...(options.defaults ? { defaults: options.defaults } : {}),
+    ...(defaults ? { defaults } : {}),
     forceV5: args.property !== undefined || args.sessionExpiry !== undefined,
   });
-  const session = sessionOptions(args, resolved, properties, { receiveMaximum: options.receiveMaximum, pid: process.pid });
-  return connect(resolved.settings, session, ctx.ui, options);
+  return {
+    resolved,
+    settings: resolved.settings,
+    properties,
+    connect(options: ConnectOptions = {}) {
+      const session = sessionOptions(args, resolved, properties, { receiveMaximum: options.receiveMaximum, pid: process.pid });
+      return connect(resolved.settings, session, ctx.ui, options);
+    },
+  };
 }
 
 /** Flag checks that need the resolved settings (client id, clean session, will, v3 credentials). Pure but for `pid`. */

@@ -2,16 +2,12 @@
  * `mq pub`: check the flags, load the message, connect through the factory, publish, wait for
  * every acknowledgement, disconnect. The command module only declares flags and calls runPub.
  */
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { connect, sessionOptions, type Connection } from '../connection/connect.js';
+import { prepareConnection, type Connection } from '../connection/connect.js';
 import { reasonText } from '../connection/errors.js';
-import { resolveSettings } from '../connection/prepare.js';
-import { parseProperties } from '../connection/properties.js';
 import type { Context } from '../context.js';
 import { ExitError, UsageError } from '../errors.js';
 import { LineTooLongError, readLines } from '../input/lines.js';
-import { InputTooLargeError, readAll } from '../input/whole.js';
+import { readMessageFile, readMessageStdin } from '../input/whole.js';
 import type { OutgoingMessage } from './message.js';
 import { parseJsonLine, type LineDefaults } from './ndjson.js';
 import { checkPayloadSize, finalTopics, resolvePubPlan, type PubArgs, type PubPlan } from './options.js';
@@ -31,11 +27,9 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   for (const warning of plan.warnings) ui.warn(warning);
 
   const connectionArgs = { ...args, ...(plan.propertyTokens ? { property: plan.propertyTokens } : {}) };
-  const resolved = await resolveSettings(connectionArgs, ctx, {
-    forceV5: plan.propertyTokens !== undefined || args.sessionExpiry !== undefined,
-  });
-  const topics = finalTopics(plan, resolved.settings.topic);
-  const v5 = resolved.settings.protocolVersion === 5;
+  const prepared = await prepareConnection(connectionArgs, ctx);
+  const topics = finalTopics(plan, prepared.settings.topic);
+  const v5 = prepared.settings.protocolVersion === 5;
   if (plan.properties && !v5) {
     throw new UsageError('PUBLISH properties (-D publish, --content-type, --user-property, ...) need MQTT v5, but -V asks for an older version.');
   }
@@ -43,9 +37,8 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   const payload = await loadPayload(plan, ctx);
   if (payload) checkPayloadSize(topics, payload.length, plan.qos, plan.source.kind === 'file' ? `-f ${plan.source.path}` : 'The message');
 
-  const session = sessionOptions(connectionArgs, resolved, parseProperties(plan.propertyTokens), { pid: process.pid });
   const lineMode = plan.source.kind === 'lines';
-  const connection = await connect(resolved.settings, session, ui, { reconnect: lineMode });
+  const connection = await prepared.connect({ reconnect: lineMode });
   // MQTT.js calls its debug logger several times per packet even when it is off (-d traces through
   // the factory's packet events instead).
   connection.client.log = () => {};
@@ -161,35 +154,12 @@ async function loadPayload(plan: PubPlan, ctx: Context): Promise<Buffer | undefi
     case 'message': return source.payload;
     case 'null': return Buffer.alloc(0);
     case 'lines': return undefined;
-    case 'file': {
-      const full = path.resolve(ctx.io.cwd(), source.path);
-      let bytes: Buffer;
-      try {
-        const info = await stat(full);
-        if (info.isDirectory()) throw new UsageError(`Cannot read -f ${source.path}: it is a directory.`);
-        // Refuse before reading: the file might be huge.
-        if (info.isFile() && info.size > MAX_REMAINING_LENGTH) {
-          throw new UsageError(`-f ${source.path} is ${info.size} bytes; an MQTT message holds less than ${MAX_REMAINING_LENGTH} bytes.`);
-        }
-        bytes = await readFile(full);
-      } catch (error) {
-        if (error instanceof UsageError) throw error;
-        const code = (error as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-        throw new UsageError(`Cannot read -f ${source.path}: ${why}.`);
-      }
-      return decoded(bytes, plan, `-f ${source.path}`);
-    }
+    case 'file':
+      return decoded(await readMessageFile(source.path, ctx.io.cwd(), MAX_REMAINING_LENGTH), plan, `-f ${source.path}`);
     case 'stdin': {
-      let bytes: Buffer;
-      try {
-        bytes = await readAll(ctx.io.stdin as AsyncIterable<Buffer>, plan.encoding === 'utf8' ? MAX_REMAINING_LENGTH : MAX_REMAINING_LENGTH * 2);
-      } catch (error) {
-        if (error instanceof InputTooLargeError) throw new UsageError(`The input on stdin (-s) is larger than an MQTT message can hold (${MAX_REMAINING_LENGTH} bytes).`);
-        throw error;
-      }
-      if (bytes.length === 0) throw new UsageError('Zero length input on stdin (-s): nothing to publish. Use -n to send an empty message.');
-      return decoded(bytes, plan, 'The input on stdin (-s)');
+      // Encoded input (hex, base64) may be longer than the message it decodes to.
+      const limit = plan.encoding === 'utf8' ? MAX_REMAINING_LENGTH : MAX_REMAINING_LENGTH * 2;
+      return decoded(await readMessageStdin(ctx.io.stdin as AsyncIterable<Buffer>, limit, MAX_REMAINING_LENGTH), plan, 'The input on stdin (-s)');
     }
   }
 }

@@ -2,14 +2,9 @@
  * `mq rr`: check the flags, load the payload, connect (MQTT v5 unless told otherwise), then ask
  * (the default) or answer (--respond).
  */
-import { readFile, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { connect, sessionOptions } from '../connection/connect.js';
-import { resolveSettings } from '../connection/prepare.js';
-import { parseProperties } from '../connection/properties.js';
+import { prepareConnection } from '../connection/connect.js';
 import type { Context } from '../context.js';
-import { UsageError } from '../errors.js';
-import { InputTooLargeError, readAll } from '../input/whole.js';
+import { readMessageFile, readMessageStdin } from '../input/whole.js';
 import { validateFormat } from '../output/format.js';
 import { MAX_REMAINING_LENGTH } from '../pub/payload.js';
 import { planRr, type PayloadSource, type RrArgs } from './options.js';
@@ -18,12 +13,8 @@ import { runResponder } from './responder.js';
 
 export async function runRr(args: RrArgs, ctx: Context): Promise<void> {
   const { ui } = ctx;
-  const properties = parseProperties(args.property as string[] | undefined);
-  const resolved = await resolveSettings(args, ctx, {
-    defaults: { protocolVersion: 5 },
-    forceV5: args.property !== undefined || args.sessionExpiry !== undefined,
-  });
-  const { settings } = resolved;
+  const prepared = await prepareConnection(args, ctx, { protocolVersion: 5 });
+  const { settings } = prepared;
   const plan = planRr(args, {
     protocolVersion: settings.protocolVersion,
     ...(settings.topic !== undefined ? { urlTopic: settings.topic } : {}),
@@ -32,9 +23,7 @@ export async function runRr(args: RrArgs, ctx: Context): Promise<void> {
   for (const warning of plan.warnings) ui.warn(warning);
   // Input problems are found before connecting.
   const payload = await loadPayload(plan.source, ctx);
-  const session = sessionOptions(args, resolved, properties, { receiveMaximum: plan.receiveMaximum, pid: process.pid });
-
-  const connection = await connect(settings, session, ui);
+  const connection = await prepared.connect({ receiveMaximum: plan.receiveMaximum });
   const color = ui.stdoutColor.level > 0 ? ui.stdoutColor : undefined;
   const io = { stdout: ctx.io.stdout, ui, ...(color ? { color } : {}), interrupted: ctx.interrupted() };
   if (plan.mode === 'request') await runRequester(plan, payload!, connection, io);
@@ -47,33 +36,7 @@ async function loadPayload(source: PayloadSource, ctx: Context): Promise<Buffer 
     case 'message': return source.payload;
     case 'null': return Buffer.alloc(0);
     case 'exec': return undefined;
-    case 'file': {
-      const full = path.resolve(ctx.io.cwd(), source.path);
-      try {
-        const info = await stat(full);
-        if (info.isDirectory()) throw new UsageError(`Cannot read -f ${source.path}: it is a directory.`);
-        // Refuse before reading: the file might be huge.
-        if (info.isFile() && info.size > MAX_REMAINING_LENGTH) {
-          throw new UsageError(`-f ${source.path} is ${info.size} bytes; an MQTT message holds less than ${MAX_REMAINING_LENGTH} bytes.`);
-        }
-        return await readFile(full);
-      } catch (error) {
-        if (error instanceof UsageError) throw error;
-        const code = (error as NodeJS.ErrnoException).code;
-        const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-        throw new UsageError(`Cannot read -f ${source.path}: ${why}.`);
-      }
-    }
-    case 'stdin': {
-      let bytes: Buffer;
-      try {
-        bytes = await readAll(ctx.io.stdin as AsyncIterable<Buffer>, MAX_REMAINING_LENGTH);
-      } catch (error) {
-        if (error instanceof InputTooLargeError) throw new UsageError(`The input on stdin (-s) is larger than an MQTT message can hold (${MAX_REMAINING_LENGTH} bytes).`);
-        throw error;
-      }
-      if (bytes.length === 0) throw new UsageError('Zero length input on stdin (-s): nothing to send. Use -n to send an empty message.');
-      return bytes;
-    }
+    case 'file': return readMessageFile(source.path, ctx.io.cwd(), MAX_REMAINING_LENGTH);
+    case 'stdin': return readMessageStdin(ctx.io.stdin as AsyncIterable<Buffer>, MAX_REMAINING_LENGTH, MAX_REMAINING_LENGTH);
   }
 }

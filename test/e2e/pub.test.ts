@@ -317,7 +317,7 @@ describe('bad input: one clear line, exit 1, nothing published', () => {
     ['a missing file', ['-t', t, '-f', path.join(dir, 'nope')], `Error: Cannot read -f ${path.join(dir, 'nope')}: no such file.`],
     ['a folder as file', ['-t', t, '-f', dir], `Error: Cannot read -f ${dir}: it is a directory.`],
     ['a file too large for an MQTT message (sparse, never read)', ['-t', t, '-f', path.join(dir, 'huge')], `Error: -f ${path.join(dir, 'huge')} is 268435456 bytes; an MQTT message holds less than 268435455 bytes.`],
-    ['empty -s input', ['-t', t, '-s'], 'Error: Zero length input on stdin (-s): nothing to publish. Use -n to send an empty message.', ''],
+    ['empty -s input', ['-t', t, '-s'], 'Error: Zero length input on stdin (-s): nothing to send. Use -n to send an empty message.', ''],
     ['--repeat 0', ['-t', t, '-m', 'x', '--repeat', '0'], 'Error: Invalid --repeat "0": the repeat count must be a whole number from 1 up.'],
     ['-M 0', ['-t', t, '-m', 'x', '-M', '0'], 'Error: Invalid -M "0": the number of messages in flight must be a whole number from 1 to 65535.'],
     ['bad hex', ['-t', t, '-m', 'xyz', '--encoding', 'hex'], 'Error: Invalid -m for --encoding hex: it is not hex: use only 0-9 and a-f.'],

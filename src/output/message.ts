@@ -16,6 +16,30 @@ export interface ReceivedMessage {
   receivedAt: number;
 }
 
+/** The fields of an MQTT.js PUBLISH packet that a ReceivedMessage needs. */
+export interface PublishPacketLike {
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  dup: boolean;
+  messageId?: number | undefined;
+  properties?: object | undefined;
+}
+
+/** A received PUBLISH as the formatters see it, stamped now (shared by sub and rr). */
+export function toReceived(topic: string, payload: Buffer, packet: PublishPacketLike): ReceivedMessage {
+  const message: ReceivedMessage = {
+    topic,
+    payload,
+    qos: packet.qos,
+    retain: packet.retain,
+    dup: packet.dup,
+    mid: packet.messageId ?? 0,
+    receivedAt: receivedNow(),
+  };
+  if (packet.properties) message.properties = packet.properties as Record<string, unknown>;
+  return message;
+}
+
 let anchorWall = 0;
 let anchorMonotonic = 0;
 

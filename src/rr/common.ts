@@ -1,5 +1,5 @@
 /** What the requester and the responder of `mq rr` share: subscribing, publishing, stdout, closing. */
-import type { IClientPublishOptions, IClientSubscribeOptions, IPublishPacket, MqttClient } from 'mqtt';
+import type { IClientPublishOptions, IClientSubscribeOptions, MqttClient } from 'mqtt';
 import type { Connection } from '../connection/connect.js';
 import { reasonText } from '../connection/errors.js';
 import type { PropertyBag } from '../connection/properties.js';
@@ -11,20 +11,6 @@ import type { Ui } from '../ui.js';
 
 /** How long a clean DISCONNECT may take before the socket is simply closed. */
 const CLOSE_GRACE_MS = 3000;
-
-export function toReceived(topic: string, payload: Buffer, packet: IPublishPacket): ReceivedMessage {
-  const message: ReceivedMessage = {
-    topic,
-    payload,
-    qos: packet.qos,
-    retain: packet.retain,
-    dup: packet.dup,
-    mid: packet.messageId ?? 0,
-    receivedAt: Date.now(),
-  };
-  if (packet.properties) message.properties = packet.properties as Record<string, unknown>;
-  return message;
-}
 
 export interface Printer {
   print(message: ReceivedMessage): void;

@@ -7,7 +7,8 @@ import type { IClientPublishOptions, IPublishPacket } from 'mqtt';
 import type { Connection } from '../connection/connect.js';
 import { ExitError, MqError } from '../errors.js';
 import type { Ui } from '../ui.js';
-import { closeConnection, createPrinter, publish, subscribe, timedOut, toReceived } from './common.js';
+import { closeConnection, createPrinter, publish, subscribe, timedOut } from './common.js';
+import { toReceived } from '../output/message.js';
 import type { RrPlan } from './options.js';
 
 /** PUBACK/PUBREC reason code: the broker accepted the message but no subscription matched it. */

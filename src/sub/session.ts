@@ -5,7 +5,7 @@ import { reasonText } from '../connection/errors.js';
 import type { Properties } from '../connection/properties.js';
 import { ExitError, MqError, TimeoutError } from '../errors.js';
 import { createFormatter } from '../output/format.js';
-import type { ReceivedMessage } from '../output/message.js';
+import { toReceived } from '../output/message.js';
 import type { Ui } from '../ui.js';
 import { createMessageHandler, PRINT, REMOVE, STOP } from './handler.js';
 import type { SubPlan } from './options.js';
@@ -76,7 +76,7 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
     },
     onPressure: setPaused,
   });
-  const format = createFormatter({ ...plan.output, ...(io.color ? { color: io.color } : {}) });
+  const format = createFormatter({ ...plan.output, ...(io.color ? { color: io.color } : {}), onError: (text) => io.ui.error(text) });
 
   // --- removals (--remove-retained): empty retained QoS 1 publishes, at most -M in flight -------
   const removalQueue: string[] = [];
@@ -121,16 +121,7 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
       pumpRemovals();
     }
     if (action & PRINT) {
-      const message: ReceivedMessage = {
-        topic,
-        payload,
-        qos: packet.qos,
-        retain: packet.retain,
-        dup: packet.dup,
-        mid: packet.messageId ?? 0,
-        receivedAt: Date.now(),
-      };
-      if (packet.properties) message.properties = packet.properties as Record<string, unknown>;
+      const message = toReceived(topic, payload, packet);
       writer.write(format(message));
     }
     if (action & STOP) stopAfterRemovals();

@@ -8,7 +8,7 @@ let broker: Broker;
 before(async () => { broker = await startMosquitto(); });
 after(async () => { await broker.stop(); });
 
-test('sub and rr report %J payloads that are not JSON on stderr, as mosquitto_sub, and carry on', async () => {
+test('sub reports %J payloads that are not JSON on stderr, as mosquitto_sub, and carry on', async () => {
   const published = spawnSync('mosquitto_pub', ['-p', String(broker.port), '-t', 'j/t', '-m', 'not json', '-r']);
   assert.equal(published.status, 0);
   const r = await runMq(['sub', '-p', String(broker.port), '-t', 'j/t', '-F', '%J', '-C', '1']);

@@ -15,93 +15,27 @@
  *
  * Usage: npm run build && node bench/pub-throughput.mjs [--messages N] [--repeats R] [--qos 0,1]
  */
-import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { cpus, tmpdir } from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const MQ = path.join(ROOT, 'bin', 'mq.js');
-const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => spawnSync('test', ['-x', p]).status === 0);
+import { cpus } from 'node:os';
+import {
+  MQ, QOS1_CHUNK, childEnv, fmt, hasCommand, median, option, publishCounted, startMosquitto, writeInputs,
+} from './lib.mjs';
 
 const argv = process.argv.slice(2);
-const option = (name, fallback) => {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 ? argv[i + 1] : fallback;
-};
-const MESSAGES = Number(option('messages', '200000'));
-const REPEATS = Number(option('repeats', '3'));
-const QOS_LEVELS = option('qos', '0,1').split(',').map(Number);
-const CHUNK = 50_000;
-const STALL_MS = 3000;
+const MESSAGES = Number(option(argv, 'messages', '200000'));
+const REPEATS = Number(option(argv, 'repeats', '3'));
+const QOS_LEVELS = option(argv, 'qos', '0,1').split(',').map(Number);
+const CHUNK = QOS1_CHUNK;
 
-if (!MOSQUITTO || spawnSync('mosquitto_sub', ['--help']).error || spawnSync('mosquitto_pub', ['--help']).error) {
+if (!hasCommand('mosquitto_sub') || !hasCommand('mosquitto_pub')) {
   console.error('This benchmark needs mosquitto and mosquitto-clients (mosquitto_pub, mosquitto_sub).');
   process.exit(1);
 }
 
 // Node parses NODE_EXTRA_CA_CERTS at every start; users do not pay that, so neither does mq here.
-const env = { ...process.env };
-delete env.NODE_EXTRA_CA_CERTS;
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor(condition, timeoutMs, what) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
-/** The peak resident set (VmHWM) of a running process, in MB (0 once it has exited). */
-function peakRss(pid) {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match ? Number(match[1]) / 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
-
-const dir = mkdtempSync(path.join(tmpdir(), 'mq-bench-pub-'));
-const port = await freePort();
-writeFileSync(path.join(dir, 'mosquitto.conf'), [
-  `listener ${port} 127.0.0.1`,
-  'allow_anonymous true',
-  'max_queued_messages 0',
-  'log_dest stderr',
-  'log_type subscribe',
-  '',
-].join('\n'));
-let brokerLog = '';
-const broker = spawn(MOSQUITTO, ['-c', path.join(dir, 'mosquitto.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
-broker.stderr.setEncoding('utf8');
-broker.stderr.on('data', (chunk) => { brokerLog += chunk; });
-await new Promise((r) => setTimeout(r, 300));
-
-// One line per message, ~40 bytes, every line different.
-const lines = [];
-for (let i = 0; i < MESSAGES; i++) lines.push(`{"n":${i},"temp":${(20 + (i % 150) / 10).toFixed(1)},"ok":true}`);
-const whole = path.join(dir, 'input.txt');
-writeFileSync(whole, lines.join('\n') + '\n');
-const chunks = [];
-for (let start = 0; start < MESSAGES; start += CHUNK) {
-  const file = path.join(dir, `input-${start}.txt`);
-  writeFileSync(file, lines.slice(start, start + CHUNK).join('\n') + '\n');
-  chunks.push(file);
-}
+const env = childEnv();
+const broker = await startMosquitto('mq-bench-pub-');
+const { port } = broker;
+const { whole, chunks } = writeInputs(broker.dir, 'input', MESSAGES);
 
 const mosquittoPub = (qos) => ['mosquitto_pub', '-h', '127.0.0.1', '-p', String(port), '-t', 'bench/pub', '-q', String(qos), '-l'];
 const PUBLISHERS = [
@@ -110,52 +44,14 @@ const PUBLISHERS = [
   { name: `mosquitto_pub -l, ${CHUNK / 1000}k lines per run`, command: mosquittoPub, files: chunks, qos: [1] },
 ];
 
-let runId = 0;
 async function once(publisher, qos) {
-  const id = `bench-pub-${process.pid}-${++runId}`;
-  const logStart = brokerLog.length;
-  const sub = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), '-i', id, '-t', 'bench/pub', '-q', String(qos), '-C', String(MESSAGES)], {
-    env, stdio: ['ignore', 'pipe', 'ignore'],
-  });
-  let received = 0;
-  let lastArrival = Date.now();
-  sub.stdout.on('data', (chunk) => {
-    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) received++;
-    lastArrival = Date.now();
-  });
-  const subExited = new Promise((resolve) => sub.on('exit', resolve));
-  await waitFor(() => brokerLog.slice(logStart).includes(`${id} ${qos} bench/pub`), 10_000, 'the subscriber to subscribe');
-
-  const start = process.hrtime.bigint();
-  let rss = 0;
-  const codes = [];
-  for (const file of publisher.files) {
-    const input = openSync(file, 'r');
+  const runs = publisher.files.map((file) => {
     const [command, ...args] = publisher.command(qos);
-    const child = spawn(command, args, { env, stdio: [input, 'ignore', 'inherit'] });
-    closeSync(input);
-    const poll = setInterval(() => { rss = Math.max(rss, peakRss(child.pid)); }, 10);
-    codes.push(await new Promise((resolve) => child.on('exit', resolve)));
-    clearInterval(poll);
-  }
-  const publisherDone = Date.now();
-  lastArrival = Math.max(lastArrival, publisherDone);
-  // Until every message arrived, or nothing more arrives.
-  const outcome = await Promise.race([
-    subExited.then(() => 'complete'),
-    waitFor(() => Date.now() - lastArrival > STALL_MS, 600_000, 'a stall').then(() => 'stalled'),
-  ]);
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9 - (outcome === 'stalled' ? STALL_MS / 1000 : 0);
-  if (outcome === 'stalled') sub.kill('SIGTERM');
-  return { rate: received / seconds, received, rss, codes };
+    return { command, args, file };
+  });
+  const result = await publishCounted({ broker, qos, messages: MESSAGES, topic: 'bench/pub', runs, counter: { command: 'mosquitto_sub', args: [] }, env });
+  return { rate: result.rate, received: result.received, rss: result.rssMb, codes: result.codes };
 }
-
-const median = (values) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
-const fmt = (n) => Math.round(n).toLocaleString('en-US');
 
 const rows = [];
 const ratios = [];
@@ -183,8 +79,7 @@ try {
     }
   }
 } finally {
-  broker.kill('SIGTERM');
-  rmSync(dir, { recursive: true, force: true });
+  await broker.stop();
 }
 
 console.log(`\npub -l: ${fmt(MESSAGES)} lines into a local mosquitto, counted by mosquitto_sub; ${REPEATS} runs each, median (min-max)`);

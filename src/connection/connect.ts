@@ -39,7 +39,10 @@ export interface Connection {
    * error that cannot heal, or any loss when reconnecting is off. Never resolves.
    */
   failed: Promise<never>;
-  /** Send DISCONNECT (v5: with this reason code) after the queued packets, and close. */
+  /**
+   * Send DISCONNECT (v5: with this reason code) after the queued packets, and close; bounded in
+   * time, so a broker that stopped reading cannot keep the command from exiting.
+   */
   close(reasonCode?: number): Promise<void>;
 }
 
@@ -331,6 +334,8 @@ export async function connect(settings: ConnectionSettings, session: SessionOpti
 }
 
 const MAX_BACKOFF_MS = 10_000;
+/** How long a clean DISCONNECT may take before the socket is simply closed. */
+const CLOSE_GRACE_MS = 3000;
 
 /** After the first CONNACK: reconnect with backoff, or turn a loss into ConnectionLostError. */
 function watch(client: MqttClient, settings: ConnectionSettings, session: SessionOptions, ui: Ui, clientId: () => string, reconnect: boolean): Connection {
@@ -382,10 +387,22 @@ function watch(client: MqttClient, settings: ConnectionSettings, session: Sessio
       if (closing) return;
       closing = true;
       client.options.reconnectPeriod = 0;
-      await new Promise<void>((resolve) => {
-        const options = reasonCode !== undefined && settings.protocolVersion === 5 ? { reasonCode } : {};
-        client.end(false, options, () => resolve());
-      });
+      if (!client.connected) {
+        await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
+        return;
+      }
+      // MQTT.js holds the DISCONNECT until unanswered SUBSCRIBE/UNSUBSCRIBE requests are acked;
+      // they may sit behind a message we chose not to acknowledge, so they are dropped.
+      for (const [id, entry] of Object.entries(client.outgoing)) {
+        if (entry.volatile) delete client.outgoing[Number(id)];
+      }
+      const options = reasonCode !== undefined && settings.protocolVersion === 5 ? { reasonCode } : {};
+      const disconnected = new Promise<boolean>((resolve) => client.end(false, options, () => resolve(true)));
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS); });
+      // A broker that stopped reading would keep us forever: after the grace period the socket is just closed.
+      if (!(await Promise.race([disconnected, late]))) client.end(true);
+      clearTimeout(timer);
     },
   };
 }

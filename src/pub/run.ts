@@ -2,7 +2,7 @@
  * `mq pub`: check the flags, load the message, connect through the factory, publish, wait for
  * every acknowledgement, disconnect. The command module only declares flags and calls runPub.
  */
-import { prepareConnection, type Connection } from '../connection/connect.js';
+import { prepareConnection } from '../connection/connect.js';
 import { reasonText } from '../connection/errors.js';
 import type { Context } from '../context.js';
 import { ExitError, UsageError } from '../errors.js';
@@ -90,12 +90,12 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
     stop.abort();
     publisher.abandon();
     publisher.flush();
-    await closeQuietly(connection);
+    await connection.close();
     throw error;
   } finally {
     publisher.dispose();
   }
-  await closeQuietly(connection);
+  await connection.close();
   reportDropped();
 
   const counts = publisher.counts();
@@ -112,16 +112,6 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   }
 }
 
-/** DISCONNECT after what is queued; a socket the broker no longer reads from is dropped after a while. */
-async function closeQuietly(connection: Connection): Promise<void> {
-  let closed = false;
-  try {
-    closed = await within(INTERRUPT_GRACE_MS, connection.close());
-  } catch {
-    closed = true; // already gone: nothing left to tell the broker
-  }
-  if (!closed) connection.client.end(true);
-}
 
 /** Wait for the promise, but at most `ms`: true when it settled in time. The timer never outlives it. */
 async function within(ms: number, promise: Promise<unknown>): Promise<boolean> {

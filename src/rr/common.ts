@@ -1,6 +1,5 @@
 /** What the requester and the responder of `mq rr` share: subscribing, publishing, stdout, closing. */
 import type { IClientPublishOptions, IClientSubscribeOptions, MqttClient } from 'mqtt';
-import type { Connection } from '../connection/connect.js';
 import { reasonText } from '../connection/errors.js';
 import type { PropertyBag } from '../connection/properties.js';
 import { ExitError, MqError } from '../errors.js';
@@ -9,8 +8,6 @@ import type { ReceivedMessage } from '../output/message.js';
 import { createOutputWriter, type OutputWriter } from '../sub/writer.js';
 import type { Ui } from '../ui.js';
 
-/** How long a clean DISCONNECT may take before the socket is simply closed. */
-const CLOSE_GRACE_MS = 3000;
 
 export interface Printer {
   print(message: ReceivedMessage): void;
@@ -87,25 +84,6 @@ export function publish(client: MqttClient, topic: string, payload: Buffer, opti
   });
 }
 
-/** DISCONNECT (bounded in time) when connected, otherwise just close the socket. */
-export async function closeConnection(connection: Connection): Promise<void> {
-  const { client } = connection;
-  client.options.reconnectPeriod = 0;
-  if (!client.connected) {
-    await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
-    return;
-  }
-  // A SUBSCRIBE still unanswered would hold the DISCONNECT back.
-  for (const [id, entry] of Object.entries(client.outgoing)) {
-    if (entry.volatile) delete client.outgoing[Number(id)];
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const closed = connection.close().then(() => true);
-  const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS); });
-  const clean = await Promise.race([closed, late]);
-  clearTimeout(timer);
-  if (!clean) client.end(true);
-}
 
 /** "Timed out" (no "Error: ", hidden by --quiet) and exit 27, as mosquitto_rr. */
 export function timedOut(ui: Ui): ExitError {

@@ -7,7 +7,7 @@ import type { IClientPublishOptions, IPublishPacket } from 'mqtt';
 import type { Connection } from '../connection/connect.js';
 import { ExitError, MqError } from '../errors.js';
 import type { Ui } from '../ui.js';
-import { closeConnection, createPrinter, publish, subscribe, timedOut } from './common.js';
+import { createPrinter, publish, subscribe, timedOut } from './common.js';
 import { toReceived } from '../output/message.js';
 import type { RrPlan } from './options.js';
 
@@ -94,7 +94,7 @@ export async function runRequester(plan: RrPlan, payload: Buffer, connection: Co
 
   const error = await outcome;
   if (timer) clearTimeout(timer);
-  await closeConnection(connection);
+  await connection.close();
   await printer.flush();
   if (error) throw error;
 }

@@ -8,7 +8,7 @@ import type { Connection } from '../connection/connect.js';
 import { ExitError, MqError } from '../errors.js';
 import { publishTopicProblem } from '../mqtt/topic.js';
 import { MAX_REMAINING_LENGTH } from '../pub/payload.js';
-import { closeConnection, createPrinter, publish, subscribe, timedOut } from './common.js';
+import { createPrinter, publish, subscribe, timedOut } from './common.js';
 import { toReceived } from '../output/message.js';
 import { runCommand } from './exec.js';
 import type { RrPlan } from './options.js';
@@ -155,7 +155,7 @@ export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefine
     clearTimeout(grace);
     stopCommand.abort();
   }
-  await closeConnection(connection);
+  await connection.close();
   await printer.flush();
   if (error) throw error;
 }

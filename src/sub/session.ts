@@ -38,8 +38,6 @@ type Outcome = { kind: 'ok'; reasonCode: number } | { kind: 'error'; error: MqEr
 
 /** v5 DISCONNECT reason mosquitto_sub sends on a signal or -W: "Disconnect with Will Message". */
 const DISCONNECT_WITH_WILL = 0x04;
-/** How long a clean DISCONNECT may take before the socket is simply closed. */
-const CLOSE_GRACE_MS = 3000;
 
 function noop(): void {}
 
@@ -206,7 +204,7 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
     const result = await outcome;
     if (timer) clearTimeout(timer);
     client.off('connect', onConnect);
-    await closeConnection(connection, client, v5 ? result.reasonCode : undefined);
+    await connection.close(v5 && result.reasonCode ? result.reasonCode : undefined);
     await writer.flush();
     if (result.kind === 'error') throw result.error;
   };
@@ -270,24 +268,3 @@ function reportSuback(topics: string[], mid: number, codes: number[], v5: boolea
   if (all) finish({ kind: 'error', error: new ExitError(refused[0]!, 'All subscription requests were denied.'), reasonCode: 0 });
 }
 
-/**
- * DISCONNECT when connected (bounded in time), otherwise just close the socket. Unanswered
- * SUBSCRIBE/UNSUBSCRIBE requests are dropped first: MQTT.js would wait for their acks, which
- * may sit behind a message we chose not to acknowledge.
- */
-async function closeConnection(connection: Connection, client: MqttClient, reasonCode: number | undefined): Promise<void> {
-  client.options.reconnectPeriod = 0;
-  if (!client.connected) {
-    await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
-    return;
-  }
-  for (const [id, entry] of Object.entries(client.outgoing)) {
-    if (entry.volatile) delete client.outgoing[Number(id)];
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const closed = connection.close(reasonCode || undefined).then(() => true);
-  const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS); });
-  const clean = await Promise.race([closed, late]);
-  clearTimeout(timer);
-  if (!clean) client.end(true);
-}

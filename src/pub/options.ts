@@ -8,6 +8,7 @@ import { UsageError } from '../errors.js';
 import { publishTopicProblem } from '../mqtt/topic.js';
 import type { PublishProperties, Qos } from './message.js';
 import { decodePayload, parseEncoding, payloadSizeProblem, type PayloadEncoding } from './payload.js';
+import { parseQos, parseWholeNumber } from '../mqtt/values.js';
 
 /** The flags as yargs gives them: a repeated flag arrives as an array. */
 export interface PubArgs extends ConnectionArgs {
@@ -79,18 +80,7 @@ function flagCount(value: unknown): number {
   return 1;
 }
 
-export function parseQos(text: string, flag = '-q'): Qos {
-  if (!/^\s*[0-2]\s*$/.test(text)) throw new UsageError(`Invalid QoS "${text}" for ${flag}: use 0, 1 or 2.`);
-  return Number(text) as Qos;
-}
 
-function wholeNumber(text: string, flag: string, min: number, max: number, what: string): number {
-  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) {
-    throw new UsageError(`Invalid ${flag} "${text}": ${what} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? ' up' : ` to ${max}`}.`);
-  }
-  return value;
-}
 
 /**
  * Check a topic given on the command line. Invalid UTF-8 in an argument reaches us as U+FFFD,
@@ -161,9 +151,9 @@ export function resolvePubPlan(args: PubArgs): PubPlan {
   }
 
   const qos = args.qos === undefined ? 0 : parseQos(String(last(args.qos)));
-  const maxInflight = args.M === undefined ? DEFAULT_MAX_INFLIGHT : wholeNumber(String(last(args.M)), '-M', 1, 65535, 'the number of messages in flight');
+  const maxInflight = args.M === undefined ? DEFAULT_MAX_INFLIGHT : parseWholeNumber(String(last(args.M)), '-M', 'number of messages in flight', 1, 65535);
   const repeatText = last(args.repeat);
-  const repeat = repeatText === undefined ? 1 : wholeNumber(String(repeatText), '--repeat', 1, Number.MAX_SAFE_INTEGER, 'the repeat count');
+  const repeat = repeatText === undefined ? 1 : parseWholeNumber(String(repeatText), '--repeat', 'repeat count', 1);
   const delayText = last(args.repeatDelay);
   let repeatDelayMs = 0;
   if (delayText !== undefined) {

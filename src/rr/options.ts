@@ -8,6 +8,7 @@ import { parseProperties, type PropertyBag } from '../connection/properties.js';
 import { UsageError } from '../errors.js';
 import { filterProblem, publishTopicProblem, topicMatches } from '../mqtt/topic.js';
 import type { OutputOptions } from '../output/format.js';
+import { parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
 
 /** The flags of `mq rr` beyond the connection ones, as yargs gives them (the last of repeats wins). */
 export interface RrArgs extends ConnectionArgs {
@@ -173,8 +174,8 @@ export function planRr(args: RrArgs, context: PlanContext): RrPlan {
     throw new UsageError('-D publish properties need MQTT v5, but -V asks for an older version.');
   }
 
-  const qos = parseQos(args.qos);
-  const count = args.C !== undefined ? parseWhole(args.C, '-C', respond ? 'requests to answer' : 'responses to wait for') : respond ? undefined : 1;
+  const qos = args.qos === undefined ? 0 : parseQos(args.qos);
+  const count = args.C !== undefined ? parseWholeNumber(args.C, '-C', respond ? 'number of requests to answer' : 'number of responses to wait for', 1) : respond ? undefined : 1;
   const timeoutSeconds = args.W !== undefined ? parseSeconds(args.W) : undefined;
   if (args.retainAsPublished && !v5) warnings.push('--retain-as-published is an MQTT v5 subscription option and has no effect with MQTT 3.x.');
 
@@ -225,24 +226,5 @@ function checkTopic(topic: string, what: string, flag: string): void {
   if (problem) throw new UsageError(`Invalid ${what} '${topic}' (${flag}): ${problem}.`);
 }
 
-function parseQos(text: string | undefined): 0 | 1 | 2 {
-  if (text === undefined) return 0;
-  const t = String(text).trim();
-  if (t !== '0' && t !== '1' && t !== '2') throw new UsageError(`Invalid QoS "${text}" (-q): use 0, 1 or 2.`);
-  return Number(t) as 0 | 1 | 2;
-}
 
-function parseWhole(text: string, flag: string, what: string): number {
-  const t = String(text).trim();
-  const n = /^\d+$/.test(t) ? Number(t) : NaN;
-  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`Invalid ${flag} "${text}": the number of ${what} must be a whole number, at least 1.`);
-  return n;
-}
 
-/** -W: seconds; fractions are allowed (mosquitto takes whole seconds only). */
-function parseSeconds(text: string): number {
-  const t = String(text).trim();
-  const n = /^\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
-  if (!(n > 0) || n > 2_147_483) throw new UsageError(`Invalid timeout "${text}" (-W): it must be a number of seconds greater than 0.`);
-  return n;
-}

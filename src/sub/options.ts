@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
 import { filterProblem } from '../mqtt/topic.js';
 import { compilePayloadFilter, type PayloadFilter } from './payload-filter.js';
+import { parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
 
 /** The flags of `mq sub` beyond the connection ones, as yargs gives them. */
 export interface SubArgs {
@@ -96,10 +97,10 @@ export function planSubscription(args: SubArgs, context: PlanContext): SubPlan {
   const filterOut = (args.filterOut ?? []).map(String);
   for (const topic of filterOut) checkFilter(topic, 'filter topic', '-T');
 
-  const qos = parseQos(args.qos);
-  const count = args.C === undefined ? undefined : parseWhole(args.C, 1, 'message count', '-C', 'at least 1');
+  const qos = args.qos === undefined ? 0 : parseQos(args.qos);
+  const count = args.C === undefined ? undefined : parseWholeNumber(args.C, '-C', 'message count', 1);
   const timeoutSeconds = args.W === undefined ? undefined : parseSeconds(args.W);
-  const maxInflight = args.M === undefined ? 20 : parseWhole(args.M, 1, 'maximum inflight messages', '-M', 'at least 1');
+  const maxInflight = args.M === undefined ? 20 : parseWholeNumber(args.M, '-M', 'maximum inflight messages', 1, 65535);
 
   if (args.R && args.retainedOnly) {
     throw new UsageError("Combining '-R' and '--retained-only' makes no sense: -R hides the retained messages that --retained-only prints.");
@@ -189,27 +190,8 @@ function checkFilter(topic: string, what: string, flag: string): void {
   if (problem) throw new UsageError(`Invalid ${what} '${topic}' (${flag}): ${problem}.`);
 }
 
-function parseQos(text: string | undefined): 0 | 1 | 2 {
-  if (text === undefined) return 0;
-  const t = String(text).trim();
-  if (t !== '0' && t !== '1' && t !== '2') throw new UsageError(`Invalid QoS "${text}" (-q): use 0, 1 or 2.`);
-  return Number(t) as 0 | 1 | 2;
-}
 
-function parseWhole(text: string, min: number, what: string, flag: string, rule: string): number {
-  const t = String(text).trim();
-  const n = /^-?\d+$/.test(t) ? Number(t) : NaN;
-  if (!Number.isSafeInteger(n) || n < min) throw new UsageError(`Invalid ${what} "${text}" (${flag}): it must be a whole number, ${rule}.`);
-  return n;
-}
 
-/** -W: seconds; fractions are allowed (mosquitto takes whole seconds only). */
-function parseSeconds(text: string): number {
-  const t = String(text).trim();
-  const n = /^\d+(\.\d+)?$/.test(t) ? Number(t) : NaN;
-  if (!(n > 0) || n > 2_147_483) throw new UsageError(`Invalid timeout "${text}" (-W): it must be a number of seconds greater than 0.`);
-  return n;
-}
 
 function unique(items: string[]): string[] {
   return [...new Set(items)];

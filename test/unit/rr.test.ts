@@ -81,7 +81,7 @@ describe('planRr: mistakes are one-line usage errors', () => {
     [{ topic: 'a', respond: true, exec: ' ' }, v5, '--exec needs a command, e.g. --exec "date -u".'],
     [{ topic: 'a', message: 'x' }, v311, 'MQTT 3.1.1 requests carry no response topic: give -e TOPIC (and let the responder know it), or use MQTT v5 (-V 5).'],
     [{ topic: 'a', message: 'x', qos: '3' }, v5, 'Invalid QoS "3" (-q): use 0, 1 or 2.'],
-    [{ topic: 'a', message: 'x', C: '0' }, v5, 'Invalid -C "0": the number of responses to wait for must be a whole number, at least 1.'],
+    [{ topic: 'a', message: 'x', C: '0' }, v5, 'Invalid number of responses to wait for "0" (-C): it must be a whole number, at least 1.'],
     [{ topic: 'a', message: 'x', W: '0' }, v5, 'Invalid timeout "0" (-W): it must be a number of seconds greater than 0.'],
     [{ topic: 'a', message: 'x', W: 'soon' }, v5, 'Invalid timeout "soon" (-W): it must be a number of seconds greater than 0.'],
     [{ topic: 'a/b', message: 'x', responseTopic: 'a/b' }, v5, "The response topic must differ from the request topic (both are 'a/b')."],

@@ -43,7 +43,8 @@ export function createUi(io: Io, options: { quiet?: boolean; debug?: boolean } =
   const debugEnabled = options.debug ?? false;
   const color = new Chalk({ level: colorLevel(io.stderr, io.env) });
   const stdoutColor = new Chalk({ level: colorLevel(io.stdout, io.env) });
-  const interactive = Boolean(io.stderr.isTTY) && io.env.CI === undefined && io.env.TERM !== 'dumb';
+  // A terminal that reports 0 columns (e.g. under `script`) makes ora redraw endlessly: no spinner there.
+  const interactive = Boolean(io.stderr.isTTY) && (io.stderr.columns ?? 0) > 0 && io.env.CI === undefined && io.env.TERM !== 'dumb';
   const line = (text: string) => io.stderr.write(text + '\n');
   return {
     color,

@@ -17,12 +17,12 @@ _mq_spec() {
       _mq_valued='--topic -t --message -m --file -f --qos -q --repeat --repeat-delay --encoding -M --line-format --on-error --content-type --correlation-data --message-expiry --message-expiry-interval --response-topic --topic-alias --user-property --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos'
       _mq_subs='' ;;
     'sub')
-      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain --topic -t --qos -q -C -W -E -R --retained-only --unsubscribe -U --remove-retained -M --filter-out -T --grep --where --random-filter --verbose -v -N -F --pretty --json --encoding --utc --no-local --retain-as-published --retain-handling'
-      _mq_valued='--host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --topic -t --qos -q -C -W --unsubscribe -U -M --filter-out -T --grep --where --random-filter -F --encoding --retain-handling'
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain --verbose -v -N -F --pretty --json --encoding --utc --topic -t --qos -q -C -W -E -R --retained-only --unsubscribe -U --remove-retained -M --filter-out -T --grep --where --random-filter --no-local --retain-as-published --retain-handling'
+      _mq_valued='--host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos -F --encoding --topic -t --qos -q -C -W --unsubscribe -U -M --filter-out -T --grep --where --random-filter --retain-handling'
       _mq_subs='' ;;
     'rr')
-      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain --topic -t --response-topic -e --message -m --file -f --stdin-file -s --null-message -n --qos -q --correlation-data -C -W -R --retain-as-published --verbose -v -N -F --pretty --json --encoding --utc --respond --exec'
-      _mq_valued='--host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --topic -t --response-topic -e --message -m --file -f --qos -q --correlation-data -C -W -F --encoding --exec'
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain --verbose -v -N -F --pretty --json --encoding --utc --topic -t --response-topic -e --message -m --file -f --stdin-file -s --null-message -n --qos -q --correlation-data -C -W -R --retain-as-published --respond --exec'
+      _mq_valued='--host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos -F --encoding --topic -t --response-topic -e --message -m --file -f --qos -q --correlation-data -C -W --exec'
       _mq_subs='' ;;
     'passwd')
       _mq_flags='--debug -d --quiet --help --version --hash -H --iterations -I --create -c --delete -D --batch -b --upgrade -U --check'
@@ -94,8 +94,8 @@ _mq_value() {
     'sub --key') _mq_kind=file ;;
     'sub --tls-version') _mq_kind=choices _mq_choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
     'sub --will-qos') _mq_kind=choices _mq_choices='0 1 2' ;;
-    'sub --qos'|'sub -q') _mq_kind=choices _mq_choices='0 1 2' ;;
     'sub --encoding') _mq_kind=choices _mq_choices='hex base64' ;;
+    'sub --qos'|'sub -q') _mq_kind=choices _mq_choices='0 1 2' ;;
     'sub --retain-handling') _mq_kind=choices _mq_choices='0 1 2' ;;
     'rr --unix') _mq_kind=file ;;
     'rr --password-file') _mq_kind=file ;;
@@ -109,9 +109,9 @@ _mq_value() {
     'rr --key') _mq_kind=file ;;
     'rr --tls-version') _mq_kind=choices _mq_choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
     'rr --will-qos') _mq_kind=choices _mq_choices='0 1 2' ;;
+    'rr --encoding') _mq_kind=choices _mq_choices='hex base64' ;;
     'rr --file'|'rr -f') _mq_kind=file ;;
     'rr --qos'|'rr -q') _mq_kind=choices _mq_choices='0 1 2' ;;
-    'rr --encoding') _mq_kind=choices _mq_choices='hex base64' ;;
     'passwd --hash'|'passwd -H') _mq_kind=choices _mq_choices='sha512 sha512-pbkdf2 argon2id' ;;
     'passwd #1') _mq_kind=file ;;
     'passwd #2') _mq_kind=text ;;

@@ -201,6 +201,14 @@ _mq__sub() {
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
     '--will-retain[Retain the will message]' \
+    '(--verbose -v)--verbose[Print the topic before the payload]' \
+    '(--verbose -v)-v[Print the topic before the payload]' \
+    '-N[Do not print a newline after each message]' \
+    '*-F+[Output format: %t topic, %p payload, %j JSON, @H:@M:@S time, ... (see README)]:F: ' \
+    '--pretty[Indent %j / %J JSON]' \
+    '--json[One JSON object per message (NDJSON); binary payloads as base64]' \
+    '*--encoding=[Print payloads as hex or base64 (plain and -v output)]:encoding:(hex base64)' \
+    '--utc[Times in -F (@ fields, %I) in UTC instead of local time]' \
     '*--topic=[Topic filter to subscribe to (repeatable)]:topic: ' \
     '*-t+[Topic filter to subscribe to (repeatable)]:topic: ' \
     '*--qos=[QoS of the subscriptions: 0, 1 or 2]:qos:(0 1 2)' \
@@ -219,14 +227,6 @@ _mq__sub() {
     '*--grep=[Only messages whose payload matches this regular expression; (?i) ignores case]:grep: ' \
     '*--where=[Only JSON payloads where this holds, e.g. '\''temp>30'\'', '\''status==alarm'\'', '\''/a/0/b>=1'\'' (repeatable: all must hold)]:where: ' \
     '*--random-filter=[Print only this percentage of messages (0.1-100)]:random-filter: ' \
-    '(--verbose -v)--verbose[Print the topic before the payload]' \
-    '(--verbose -v)-v[Print the topic before the payload]' \
-    '-N[Do not print a newline after each message]' \
-    '*-F+[Output format: %t topic, %p payload, %j JSON, @H:@M:@S time, ... (see README)]:F: ' \
-    '--pretty[Indent %j / %J JSON]' \
-    '--json[One JSON object per message (NDJSON); binary payloads as base64]' \
-    '*--encoding=[Print payloads as hex or base64 (plain and -v output)]:encoding:(hex base64)' \
-    '--utc[Times in -F (@ fields, %I) in UTC instead of local time]' \
     '--no-local[Do not receive our own publishes]' \
     '--retain-as-published[Keep the retain flag as the publisher set it]' \
     '*--retain-handling=[0 send retained messages, 1 only for a new subscription, 2 never]:retain-handling:(0 1 2)'
@@ -289,6 +289,14 @@ _mq__rr() {
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
     '--will-retain[Retain the will message]' \
+    '(--verbose -v)--verbose[Print the topic before the payload]' \
+    '(--verbose -v)-v[Print the topic before the payload]' \
+    '-N[Do not print a newline after each message]' \
+    '*-F+[Output format: %t topic, %p payload, %j JSON, @H:@M:@S time, ... (see README)]:F: ' \
+    '--pretty[Indent %j / %J JSON]' \
+    '--json[One JSON object per message (NDJSON); binary payloads as base64]' \
+    '*--encoding=[Print payloads as hex or base64 (plain and -v output)]:encoding:(hex base64)' \
+    '--utc[Times in -F (@ fields, %I) in UTC instead of local time]' \
     '*--topic=[Topic to send the request to (--respond: the filter to answer requests on)]:topic: ' \
     '*-t+[Topic to send the request to (--respond: the filter to answer requests on)]:topic: ' \
     '*--response-topic=[Topic the response is expected on]:response-topic: ' \
@@ -308,14 +316,6 @@ _mq__rr() {
     '*-W+[Give up after this many seconds with "Timed out" (exit 27)]:W: ' \
     '-R[Ignore retained messages (always done: they cannot answer a new request)]' \
     '--retain-as-published[Subscribe with retain-as-published (MQTT v5)]' \
-    '(--verbose -v)--verbose[Print the topic before the payload]' \
-    '(--verbose -v)-v[Print the topic before the payload]' \
-    '-N[Do not print a newline after the message]' \
-    '*-F+[Output format, as mq sub -F: %t topic, %p payload, %D correlation data, %j JSON, ...]:F: ' \
-    '--pretty[Indent %j / %J JSON]' \
-    '--json[Print the message as one JSON object (NDJSON, as mq sub --json)]' \
-    '*--encoding=[Print the payload as hex or base64 (plain and -v output)]:encoding:(hex base64)' \
-    '--utc[Times in -F (@ fields, %I) in UTC instead of local time]' \
     '--respond[Answer requests on -t instead of sending one; prints each request as mq sub would]' \
     '*--exec=[With --respond: run this shell command per request, the request on its stdin; its stdout is the response]:exec: '
 }

@@ -1,4 +1,5 @@
 import type { CommandModule } from '../context.js';
+import { withOutputOptions } from '../output/options.js';
 import { withConnectionOptions } from '../connection/options.js';
 import type { RrArgs } from '../rr/options.js';
 
@@ -7,9 +8,8 @@ const command: CommandModule<RrArgs> = {
   describe: 'Request/response: publish and print the reply (mosquitto_rr)',
   builder: (yargs) => {
     const request = 'Request:';
-    const output = 'Output:';
     const respond = 'Responder:';
-    return withConnectionOptions(yargs)
+    return withOutputOptions(withConnectionOptions(yargs))
       .usage('$0 rr -t TOPIC [-e RESPONSE_TOPIC] (-m TEXT | -f FILE | -s | -n) [options]\n' +
         '$0 rr --respond -t FILTER (-m TEXT | -f FILE | -s | -n | --exec COMMAND) [options]\n\n' +
         'Send a request and print the response to it (MQTT v5 by default): subscribe to the response topic, publish ' +
@@ -27,13 +27,6 @@ const command: CommandModule<RrArgs> = {
       .option('W', { type: 'string', group: request, describe: 'Give up after this many seconds with "Timed out" (exit 27)' })
       .option('R', { type: 'boolean', group: request, describe: 'Ignore retained messages (always done: they cannot answer a new request)' })
       .option('retain-as-published', { type: 'boolean', group: request, describe: 'Subscribe with retain-as-published (MQTT v5)' })
-      .option('verbose', { alias: 'v', type: 'boolean', group: output, describe: 'Print the topic before the payload' })
-      .option('N', { type: 'boolean', group: output, describe: 'Do not print a newline after the message' })
-      .option('F', { type: 'string', group: output, describe: 'Output format, as mq sub -F: %t topic, %p payload, %D correlation data, %j JSON, ...' })
-      .option('pretty', { type: 'boolean', group: output, describe: 'Indent %j / %J JSON' })
-      .option('json', { type: 'boolean', group: output, describe: 'Print the message as one JSON object (NDJSON, as mq sub --json)' })
-      .option('encoding', { type: 'string', group: output, describe: 'Print the payload as hex or base64 (plain and -v output)' })
-      .option('utc', { type: 'boolean', group: output, describe: 'Times in -F (@ fields, %I) in UTC instead of local time' })
       .option('respond', { type: 'boolean', group: respond, describe: 'Answer requests on -t instead of sending one; prints each request as mq sub would' })
       .option('exec', { type: 'string', group: respond, describe: 'With --respond: run this shell command per request, the request on its stdin; its stdout is the response' })
       .example("$0 rr -t svc/time -m now -W 5", 'Ask and print the answer; exit 27 if none comes within 5 s')

@@ -1,4 +1,5 @@
 import type { CommandModule } from '../context.js';
+import { withOutputOptions } from '../output/options.js';
 import { withConnectionOptions, type ConnectionArgs } from '../connection/options.js';
 import type { SubArgs } from '../sub/options.js';
 
@@ -17,11 +18,10 @@ const command: CommandModule<Args> = {
   describe: 'Subscribe and print messages (mosquitto_sub)',
   builder: (yargs) => {
     const group = 'Subscribe:';
-    const output = 'Output:';
     const filters = 'Filters:';
     const v5 = 'MQTT v5 subscription options:';
     // Repeatable flags: array (every value kept) with nargs 1 (one word per flag, not greedy).
-    return withConnectionOptions(yargs)
+    return withOutputOptions(withConnectionOptions(yargs))
       .option('topic', { array: true, nargs: 1, alias: 't', type: 'string', group, describe: 'Topic filter to subscribe to (repeatable)' })
       .option('qos', { alias: 'q', type: 'string', group, describe: 'QoS of the subscriptions: 0, 1 or 2', defaultDescription: '0' })
       .option('C', { type: 'string', group, describe: 'Exit after N messages (counted after -R, -T, --grep and --where)' })
@@ -36,13 +36,6 @@ const command: CommandModule<Args> = {
       .option('grep', { type: 'string', group: filters, describe: 'Only messages whose payload matches this regular expression; (?i) ignores case' })
       .option('where', { array: true, nargs: 1, type: 'string', group: filters, describe: "Only JSON payloads where this holds, e.g. 'temp>30', 'status==alarm', '/a/0/b>=1' (repeatable: all must hold)" })
       .option('random-filter', { type: 'string', group: filters, describe: 'Print only this percentage of messages (0.1-100)' })
-      .option('verbose', { alias: 'v', type: 'boolean', group: output, describe: 'Print the topic before the payload' })
-      .option('N', { type: 'boolean', group: output, describe: 'Do not print a newline after each message' })
-      .option('F', { type: 'string', group: output, describe: 'Output format: %t topic, %p payload, %j JSON, @H:@M:@S time, ... (see README)' })
-      .option('pretty', { type: 'boolean', group: output, describe: 'Indent %j / %J JSON' })
-      .option('json', { type: 'boolean', group: output, describe: 'One JSON object per message (NDJSON); binary payloads as base64' })
-      .option('encoding', { type: 'string', group: output, describe: 'Print payloads as hex or base64 (plain and -v output)' })
-      .option('utc', { type: 'boolean', group: output, describe: 'Times in -F (@ fields, %I) in UTC instead of local time' })
       .option('no-local', { type: 'boolean', group: v5, describe: 'Do not receive our own publishes' })
       .option('retain-as-published', { type: 'boolean', group: v5, describe: 'Keep the retain flag as the publisher set it' })
       .option('retain-handling', { type: 'string', group: v5, describe: '0 send retained messages, 1 only for a new subscription, 2 never' })

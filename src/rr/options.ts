@@ -7,7 +7,7 @@ import type { ConnectionArgs } from '../connection/options.js';
 import { parseProperties, type PropertyBag } from '../connection/properties.js';
 import { UsageError } from '../errors.js';
 import { filterProblem, publishTopicProblem, topicMatches } from '../mqtt/topic.js';
-import type { OutputOptions } from '../output/format.js';
+import { planOutput, type OutputPlan } from '../output/options.js';
 import { parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
 
 /** The flags of `mq rr` beyond the connection ones, as yargs gives them (the last of repeats wins). */
@@ -65,7 +65,7 @@ export interface RrPlan {
   retainAsPublished: boolean;
   /** -D publish ... (besides response-topic and correlation-data), sent with every request or response. */
   publishProperties: PropertyBag;
-  output: Omit<OutputOptions, 'color' | 'onError'>;
+  output: OutputPlan;
   /** v5 receive-maximum as mosquitto sends it: -C N when N < 20, else 20. */
   receiveMaximum: number;
   warnings: string[];
@@ -197,29 +197,6 @@ export function planRr(args: RrArgs, context: PlanContext): RrPlan {
   };
 }
 
-/** The output flags, as `mq sub` takes them. */
-function planOutput(args: RrArgs): RrPlan['output'] {
-  const format = args.F === undefined ? undefined : String(args.F);
-  if (format !== undefined && args.json) throw new UsageError('-F and --json both choose the output format; give only one.');
-  let encoding: 'hex' | 'base64' | undefined;
-  if (args.encoding !== undefined) {
-    const e = String(args.encoding).toLowerCase();
-    if (e !== 'hex' && e !== 'base64') throw new UsageError(`Invalid --encoding "${args.encoding}": use hex or base64.`);
-    if (format !== undefined || args.json) {
-      throw new UsageError('--encoding applies to the plain and -v output; with -F use %x or %X, and --json already encodes binary payloads as base64.');
-    }
-    encoding = e;
-  }
-  return {
-    verbose: Boolean(args.verbose),
-    eol: !args.N,
-    ...(format !== undefined ? { format } : {}),
-    pretty: Boolean(args.pretty),
-    json: Boolean(args.json),
-    ...(encoding ? { encoding } : {}),
-    ...(args.utc ? { timezone: 'utc' as const } : {}),
-  };
-}
 
 function checkTopic(topic: string, what: string, flag: string): void {
   const problem = publishTopicProblem(topic) ?? (topic.includes('\uFFFD') ? 'it is not valid UTF-8 (it contains U+FFFD)' : undefined);

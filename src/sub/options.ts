@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { filterProblem } from '../mqtt/topic.js';
 import { compilePayloadFilter, type PayloadFilter } from './payload-filter.js';
 import { parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
+import { planOutput, type OutputPlan } from '../output/options.js';
 
 /** The flags of `mq sub` beyond the connection ones, as yargs gives them. */
 export interface SubArgs {
@@ -61,15 +62,7 @@ export interface SubPlan {
   /** -M: removal publishes in flight at once. */
   maxInflight: number;
   payloadFilter?: PayloadFilter;
-  output: {
-    verbose: boolean;
-    eol: boolean;
-    format?: string;
-    pretty: boolean;
-    json: boolean;
-    encoding?: 'hex' | 'base64';
-    timezone?: 'local' | 'utc';
-  };
+  output: OutputPlan;
   /** v5 receive-maximum as mosquitto sends it: 20, or -C N when N < 20. */
   receiveMaximum: number;
   /** Notes for stderr about flags that have no effect here (v5-only options under 3.x). */
@@ -161,29 +154,6 @@ export function planSubscription(args: SubArgs, context: PlanContext): SubPlan {
   };
 }
 
-function planOutput(args: SubArgs): SubPlan['output'] {
-  let encoding: 'hex' | 'base64' | undefined;
-  if (args.encoding !== undefined) {
-    const e = String(args.encoding).toLowerCase();
-    if (e !== 'hex' && e !== 'base64') throw new UsageError(`Invalid --encoding "${args.encoding}": use hex or base64.`);
-    encoding = e;
-  }
-  const timezone = args.utc ? 'utc' : undefined;
-  const format = args.F === undefined ? undefined : String(args.F);
-  if (format !== undefined && args.json) throw new UsageError('-F and --json both choose the output format; give only one.');
-  if (encoding !== undefined && (format !== undefined || args.json)) {
-    throw new UsageError('--encoding applies to the plain and -v output; with -F use %x or %X, and --json already encodes binary payloads as base64.');
-  }
-  return {
-    verbose: Boolean(args.verbose),
-    eol: !args.N,
-    ...(format !== undefined ? { format } : {}),
-    pretty: Boolean(args.pretty),
-    json: Boolean(args.json),
-    ...(encoding ? { encoding } : {}),
-    ...(timezone ? { timezone } : {}),
-  };
-}
 
 function checkFilter(topic: string, what: string, flag: string): void {
   const problem = filterProblem(topic);

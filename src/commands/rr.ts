@@ -9,7 +9,8 @@ const command: CommandModule<RrArgs> = {
   builder: (yargs) => {
     const request = 'Request:';
     const respond = 'Responder:';
-    return withOutputOptions(withConnectionOptions(yargs))
+    // Empty groups first: yargs lists groups in the order they appear, and the command's own come first.
+    return withOutputOptions(withConnectionOptions(yargs.group([], request).group([], 'Output:').group([], respond)))
       .usage('$0 rr -t TOPIC [-e RESPONSE_TOPIC] (-m TEXT | -f FILE | -s | -n) [options]\n' +
         '$0 rr --respond -t FILTER (-m TEXT | -f FILE | -s | -n | --exec COMMAND) [options]\n\n' +
         'Send a request and print the response to it (MQTT v5 by default): subscribe to the response topic, publish ' +

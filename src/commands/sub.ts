@@ -21,7 +21,8 @@ const command: CommandModule<Args> = {
     const filters = 'Filters:';
     const v5 = 'MQTT v5 subscription options:';
     // Repeatable flags: array (every value kept) with nargs 1 (one word per flag, not greedy).
-    return withOutputOptions(withConnectionOptions(yargs))
+    // Empty groups first: yargs lists groups in the order they appear, and the command's own come first.
+    return withOutputOptions(withConnectionOptions(yargs.group([], group).group([], filters).group([], 'Output:')))
       .option('topic', { array: true, nargs: 1, alias: 't', type: 'string', group, describe: 'Topic filter to subscribe to (repeatable)' })
       .option('qos', { alias: 'q', type: 'string', group, describe: 'QoS of the subscriptions: 0, 1 or 2', defaultDescription: '0' })
       .option('C', { type: 'string', group, describe: 'Exit after N messages (counted after -R, -T, --grep and --where)' })

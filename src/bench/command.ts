@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { VERSION } from '../cli.js';
+import { VERSION } from '../version.js';
 import { readTlsFiles, sessionOptions } from '../connection/connect.js';
 import type { ConnectionArgs } from '../connection/options.js';
 import { resolveSettings } from '../connection/prepare.js';

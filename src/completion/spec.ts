@@ -4,7 +4,8 @@
  * hand, so the completion scripts follow the commands as they change.
  */
 import type { Argv } from 'yargs';
-import { COMMANDS, VERSION } from '../cli.js';
+import { COMMANDS } from '../run-cli.js';
+import { VERSION } from '../version.js';
 import { withGlobalOptions } from '../connection/options.js';
 import type { CommandModule } from '../context.js';
 import { OPTION_VALUES, PATH_KEYS, PROFILE_KEY } from './values.js';

@@ -1,0 +1,189 @@
+import type { Argv } from 'yargs';
+import { VERSION } from './version.js';
+import type { CommandModule, Context, Io } from './context.js';
+import { ExitError, MqError, UsageError, exitCodeFor } from './errors.js';
+import { withGlobalOptions } from './connection/options.js';
+import { closest } from './suggest.js';
+import type { Ui } from './ui.js';
+
+interface CommandEntry {
+  describe: string;
+  load: () => Promise<{ default: CommandModule<never> }>;
+}
+
+/**
+ * Every subcommand, loaded only when it runs: `mq --help` and `mq passwd` never load MQTT.js.
+ * The descriptions live here so the top-level help needs no command module at all.
+ */
+export const COMMANDS: Record<string, CommandEntry> = {
+  pub: { describe: 'Publish messages (mosquitto_pub)', load: () => import('./commands/pub.js') },
+  sub: { describe: 'Subscribe and print messages (mosquitto_sub)', load: () => import('./commands/sub.js') },
+  rr: { describe: 'Request/response: publish and print the reply (mosquitto_rr)', load: () => import('./commands/rr.js') },
+  passwd: { describe: 'Manage mosquitto password files (mosquitto_passwd)', load: () => import('./commands/passwd.js') },
+  bench: { describe: 'Benchmark a broker: throughput and latency percentiles', load: () => import('./commands/bench.js') },
+  broker: { describe: 'Run an MQTT broker for local work', load: () => import('./commands/broker.js') },
+  config: { describe: 'Show the resolved connection settings and where each came from', load: () => import('./commands/config.js') },
+  completion: { describe: 'Print a shell completion script (bash, zsh, fish)', load: () => import('./commands/completion.js') },
+};
+
+
+/** The first word that is not a flag: the command the user asked for. */
+/** A reader that goes away (`mq ... | head -1`) is not an error; streaming commands watch for it themselves. */
+function ignoreClosedPipe(): void {}
+
+function requestedCommand(argv: readonly string[]): string | undefined {
+  return argv.find((arg) => !arg.startsWith('-'));
+}
+
+/**
+ * The whole CLI: parse, run one command, and turn whatever happened into an exit code.
+ * This is the only catch and the only place that decides the exit code.
+ */
+export async function runCli(argv: string[], io: Io): Promise<number> {
+  const { createUi } = await import('./ui.js');
+  let ui: Ui = createUi(io);
+  let debug = argv.includes('--debug') || argv.includes('-d');
+  const cleanups: (() => void)[] = [];
+  // Kept for the life of the process: the error arrives after the write that caused it.
+  if (!io.stdout.listeners('error').includes(ignoreClosedPipe)) io.stdout.on('error', ignoreClosedPipe);
+  try {
+    // A password given with -P must not stay visible in `ps`.
+    if (argv.some((arg) => arg === '-P' || arg === '--pw' || arg.startsWith('--pw='))) io.title = 'mq';
+
+    // Only the network commands take -o (mosquitto 2.1's options file); passwd may be given "-o" as a password.
+    if (argv.includes('-o') && ['pub', 'sub', 'rr', 'bench', 'config'].includes(requestedCommand(argv) ?? '')) {
+      const { readFile } = await import('node:fs/promises');
+      const { expandOptionsFile } = await import('./connection/options-file.js');
+      argv = await expandOptionsFile(argv, (file) => readFile(file, 'utf8'));
+    }
+    const name = requestedCommand(argv);
+    const entry = name !== undefined ? COMMANDS[name] : undefined;
+    const module = entry ? (await entry.load()).default : undefined;
+
+    const { default: yargs } = await import('yargs');
+    let parser: Argv = withGlobalOptions(yargs(argv))
+      .scriptName('mq')
+      .usage('$0 <command> [options]\n\nOne MQTT command line: publish, subscribe, request/response, password files, benchmarks and a local broker.')
+      .parserConfiguration({ 'boolean-negation': false, 'dot-notation': false })
+      .strict()
+      .demandCommand(1, 'Name a command, e.g. mq sub -t "test/#" -v (see mq --help).')
+      .recommendCommands()
+      .help('help')
+      .version(VERSION)
+      .wrap(Math.min(110, io.stdout.columns ?? 100))
+      .showHelpOnFail(false)
+      .exitProcess(false)
+      .fail((message, error) => {
+        if (error) throw error;
+        throw new UsageError(improveUsageMessage(message ?? 'Invalid arguments.', parser, argv));
+      })
+      .middleware((args) => lastValueWins(args, parser), true)
+      .epilogue('Run mq <command> --help for the options of a command. Docs: README.md');
+
+    for (const [commandName, commandEntry] of Object.entries(COMMANDS)) {
+      if (module && commandName === name) {
+        const handler = async (args: Record<string, unknown>) => {
+          ui = createUi(io, { quiet: Boolean(args.quiet), debug: Boolean(args.debug) });
+          debug = Boolean(args.debug);
+          const ctx = { ...createContext(io, ui, commandName, cleanups), argv };
+          await module.run(args as never, ctx);
+        };
+        // Nested subcommands (bench pub) get the same handler: yargs runs only the innermost one.
+        parser = parser.command(module.command, module.describe, (y) => module.builder(y, handler), handler, [], false);
+      } else {
+        parser = parser.command(commandName, commandEntry.describe);
+      }
+    }
+    if (!argv.includes('--help')) skipEagerHelp(parser);
+    await parser.parseAsync();
+    return 0;
+  } catch (error) {
+    return report(error, ui, debug);
+  } finally {
+    for (const cleanup of cleanups) cleanup();
+  }
+}
+
+/**
+ * yargs renders the whole help of a command before running it, in case it fails later (about 40 ms
+ * of table layout and string-width, a third of a one-message `mq pub`). We never show help on
+ * failure (showHelpOnFail(false)), so the rendering is wasted unless --help was asked for. Angular
+ * CLI does the same (angular/angular-cli#34087).
+ */
+function skipEagerHelp(parser: Argv): void {
+  const internals = (parser as unknown as { getInternalMethods?(): { getUsageInstance(): { cacheHelpMessage?: () => void } } }).getInternalMethods?.();
+  const usage = internals?.getUsageInstance();
+  if (usage?.cacheHelpMessage) usage.cacheHelpMessage = () => {};
+}
+
+/**
+ * yargs collects a repeated scalar option into an array; mosquitto lets the last one win
+ * (and -o options files rely on that). Options declared as arrays keep every value.
+ */
+function lastValueWins(args: Record<string, unknown>, parser: Argv): void {
+  const options = (parser as unknown as { getOptions(): { array: string[]; alias: Record<string, string[]> } }).getOptions();
+  // yargs also sets the camelCase form of dashed names (filter-out -> filterOut): keep those too.
+  const camel = (key: string) => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+  const arrays = new Set(options.array.flatMap((key) => [key, ...(options.alias[key] ?? [])]).flatMap((key) => [key, camel(key)]));
+  for (const [key, value] of Object.entries(args)) {
+    if (key !== '_' && key !== '--' && Array.isArray(value) && !arrays.has(key)) args[key] = value[value.length - 1];
+  }
+}
+
+function createContext(io: Io, ui: Ui, commandName: string, cleanups: (() => void)[]): Context {
+  let interrupted: Promise<'SIGINT' | 'SIGTERM'> | undefined;
+  return {
+    io,
+    env: io.env,
+    ui,
+    commandName,
+    interrupted() {
+      interrupted ??= new Promise((resolve) => {
+        const onInt = () => resolve('SIGINT');
+        const onTerm = () => resolve('SIGTERM');
+        io.on('SIGINT', onInt);
+        io.on('SIGTERM', onTerm);
+        cleanups.push(() => {
+          io.off('SIGINT', onInt);
+          io.off('SIGTERM', onTerm);
+        });
+      });
+      return interrupted;
+    },
+  };
+}
+
+/** Print one line (stack only with --debug) and return the exit code. */
+function report(error: unknown, ui: Ui, debug: boolean): number {
+  if (error instanceof ExitError) {
+    if (error.message) ui.error(error.message);
+  } else if (error instanceof MqError) {
+    ui.error(error.hint ? `${error.message} ${error.hint}` : error.message);
+    if (debug && error.cause instanceof Error && error.cause.stack) ui.debug(error.cause.stack);
+  } else {
+    const message = error instanceof Error ? error.message : String(error);
+    ui.error(`${message}${debug ? '' : ' (run with --debug for details)'}`);
+    if (debug && error instanceof Error && error.stack) ui.debug(error.stack);
+  }
+  return exitCodeFor(error);
+}
+
+/** yargs says "Unknown argument: x"; add the closest known option or command. */
+function improveUsageMessage(message: string, instance: Argv, argv: readonly string[]): string {
+  const recommended = /^Did you mean (\S+)\?$/.exec(message);
+  if (recommended) return `Unknown command. Did you mean ${recommended[1]}? (see mq --help)`;
+  const unknown = /^Unknown arguments?: (.+)$/.exec(message);
+  if (!unknown) return message;
+  const first = unknown[1]!.split(', ')[0]!;
+  const options = (instance as unknown as { getOptions(): unknown }).getOptions() as { key: Record<string, unknown>; alias: Record<string, string[]> };
+  const names = [...Object.keys(options.key), ...Object.values(options.alias).flat(), ...Object.keys(COMMANDS)];
+  const suggestion = closest(first.replace(/^-+/, ''), names.filter((n) => n.length > 1));
+  const flag = (n: string) => (COMMANDS[n] ? n : `--${n}`);
+  if (argv.includes(first) && !first.startsWith('-')) {
+    const command = closest(first, Object.keys(COMMANDS));
+    return `Unknown ${requestedCommand(argv) === first ? 'command' : 'argument'}: ${first}.${command ? ` Did you mean ${command}?` : ' See mq --help.'}`;
+  }
+  const shown = first.startsWith('-') ? first : first.length === 1 ? `-${first}` : `--${first}`;
+  return `Unknown option: ${shown}.` +
+    (suggestion ? ` Did you mean ${flag(suggestion)}?` : ' See mq --help.');
+}

@@ -7,11 +7,11 @@ import type { ConnectionArgs } from '../connection/options.js';
 import { parseProperties, type PropertyBag } from '../connection/properties.js';
 import { UsageError } from '../errors.js';
 import { filterProblem, publishTopicProblem, topicMatches } from '../mqtt/topic.js';
-import { planOutput, type OutputPlan } from '../output/options.js';
+import { planOutput, type OutputArgs, type OutputPlan } from '../output/options.js';
 import { parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
 
 /** The flags of `mq rr` beyond the connection ones, as yargs gives them (the last of repeats wins). */
-export interface RrArgs extends ConnectionArgs {
+export interface RrArgs extends ConnectionArgs, OutputArgs {
   topic?: string;
   responseTopic?: string;
   message?: string;
@@ -24,13 +24,6 @@ export interface RrArgs extends ConnectionArgs {
   W?: string;
   R?: boolean;
   retainAsPublished?: boolean;
-  verbose?: boolean;
-  N?: boolean;
-  F?: string;
-  pretty?: boolean;
-  json?: boolean;
-  encoding?: string;
-  utc?: boolean;
   respond?: boolean;
   exec?: string;
 }

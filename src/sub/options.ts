@@ -2,10 +2,10 @@ import { UsageError } from '../errors.js';
 import { filterProblem } from '../mqtt/topic.js';
 import { compilePayloadFilter, type PayloadFilter } from './payload-filter.js';
 import { parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
-import { planOutput, type OutputPlan } from '../output/options.js';
+import { planOutput, type OutputArgs, type OutputPlan } from '../output/options.js';
 
 /** The flags of `mq sub` beyond the connection ones, as yargs gives them. */
-export interface SubArgs {
+export interface SubArgs extends OutputArgs {
   topic?: string[];
   qos?: string;
   C?: string;
@@ -18,13 +18,6 @@ export interface SubArgs {
   removeRetained?: boolean;
   randomFilter?: string;
   M?: string;
-  N?: boolean;
-  verbose?: boolean;
-  pretty?: boolean;
-  F?: string;
-  json?: boolean;
-  encoding?: string;
-  utc?: boolean;
   noLocal?: boolean;
   retainAsPublished?: boolean;
   retainHandling?: string;

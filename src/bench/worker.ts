@@ -8,6 +8,7 @@ import type { MqttClient } from 'mqtt';
 import { createClient } from '../connection/connect.js';
 import { toMqError } from '../connection/errors.js';
 import { MqError } from '../errors.js';
+import { Publisher, type PublishClient } from '../pub/publisher.js';
 import { RelativeClock } from './clock.js';
 import { countReason, emptyCounters } from './counters.js';
 import { HEADER_SIZE, makePayload, readHeader, writeHeader } from './header.js';
@@ -53,6 +54,8 @@ interface BenchClient {
   /** Per run id and publisher id, the sequence tracker of this subscriber. */
   trackers?: Map<number, Map<number, SequenceTracker>>;
   waitingForDrain: boolean;
+  /** QoS 0 without properties: pub's batched writer (one socket write per tick, not per message). */
+  batcher?: Publisher;
 }
 
 function makeClient(role: Role, index: number, slot: number): BenchClient {
@@ -83,6 +86,9 @@ const publishOptions = {
   retain: plan.retain,
   ...(init.session.properties.publish && init.targets[0]?.settings.protocolVersion === 5 ? { properties: init.session.properties.publish as never } : {}),
 };
+
+/** QoS 0 messages without properties need no callback per message: they go out in batches, as in pub -l. */
+const batchQos0 = plan.qos === 0 && !('properties' in publishOptions);
 
 /** Every time below is ns on this clock; t0 is when publishing starts (the same instant in every worker). */
 const clock = new RelativeClock();
@@ -139,6 +145,7 @@ function connectOne(bench: BenchClient): Promise<void> {
     let settled = false;
     const client = createClient(settings, { ...init.session, clientId: bench.clientId }, tlsFiles);
     bench.client = client;
+    if (batchQos0 && bench.role === 'pub') bench.batcher = new Publisher(client as unknown as PublishClient, { maxInflight: plan.inflight });
     // MQTT.js calls its (disabled) debug logger several times per packet: measurable at these rates.
     client.log = () => {};
     const onPacketSend = (packet: { cmd: string }) => {
@@ -317,12 +324,21 @@ function trySend(due: Due): boolean {
   const { hi, lo } = clock.split(intended);
   writeHeader(payload, { runId: init.runId, clockDomain: init.clockDomain, publisherId: bench.number, sequence: due.sequence, intendedHi: hi, intendedLo: lo });
   const measured = schedule.measured(due.publisher, due.sequence);
-  bench.inflight++;
   counters.sent++;
   if (measured) {
     counters.windowSent++;
     counters.lastWindowSentNs = sinceStart();
   }
+  if (bench.batcher) {
+    const drained = bench.batcher.send({ topic: bench.topic, payload, qos: 0, retain: plan.retain });
+    if (drained && !bench.waitingForDrain) {
+      bench.waitingForDrain = true;
+      void drained.then(() => { bench.waitingForDrain = false; unblock(bench); });
+    }
+    if (schedule.finished) checkPublished();
+    return true;
+  }
+  bench.inflight++;
   client.publish(bench.topic, payload, publishOptions, (error, packet) => {
     bench.inflight--;
     if (plan.qos > 0) {

@@ -24,7 +24,7 @@ export interface Context {
   /** The command's name as the user typed it, e.g. "pub" or "bench pub". */
   commandName: string;
   /** The command line as typed after `mq`, for commands whose arguments are order-sensitive (passwd). */
-  argv?: readonly string[];
+  argv: readonly string[];
   /**
    * Resolves when SIGINT or SIGTERM arrives (the listener is installed on first use and removed on exit).
    * Long-running commands race their work against it.

@@ -85,7 +85,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         const handler = async (args: Record<string, unknown>) => {
           ui = createUi(io, { quiet: Boolean(args.quiet), debug: Boolean(args.debug) });
           debug = Boolean(args.debug);
-          const ctx = { ...createContext(io, ui, commandName, cleanups), argv };
+          const ctx = createContext(io, ui, commandName, argv, cleanups);
           await module.run(args as never, ctx);
         };
         // Nested subcommands (bench pub) get the same handler: yargs runs only the innermost one.
@@ -130,13 +130,14 @@ function lastValueWins(args: Record<string, unknown>, parser: Argv): void {
   }
 }
 
-function createContext(io: Io, ui: Ui, commandName: string, cleanups: (() => void)[]): Context {
+function createContext(io: Io, ui: Ui, commandName: string, argv: readonly string[], cleanups: (() => void)[]): Context {
   let interrupted: Promise<'SIGINT' | 'SIGTERM'> | undefined;
   return {
     io,
     env: io.env,
     ui,
     commandName,
+    argv,
     interrupted() {
       interrupted ??= new Promise((resolve) => {
         const onInt = () => resolve('SIGINT');

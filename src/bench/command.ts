@@ -35,13 +35,12 @@ export async function runBenchCommand(mode: BenchMode, args: BenchArgs, ctx: Con
   const variants: ConnectionArgs[] = urls.length > 0
     ? urls.map((url) => ({ ...args, url }))
     : hosts.length > 1 ? hosts.map((host) => ({ ...args, host })) : [{ ...args, url: undefined } as ConnectionArgs];
-  const forceV5 = args.property !== undefined || args.sessionExpiry !== undefined;
   const resolved: Resolved[] = [];
   for (const variant of variants) {
     const previous = resolved[0];
     const reuse = previous && args.pw === '' ? { ...variant, pw: previous.settings.password } : variant;
     // Nagle's algorithm would hold small messages back for tens of ms: bench measures the broker, not that.
-    resolved.push(await resolveSettings(reuse, ctx, { forceV5, defaults: { nodelay: true } }));
+    resolved.push(await resolveSettings(reuse, ctx, { defaults: { nodelay: true } }));
   }
   const first = resolved[0]!;
   const properties = parseProperties(args.property as string[] | undefined);

@@ -1,18 +1,7 @@
 import type { CommandModule } from '../context.js';
+import type { PasswdArgs } from '../passwd/args.js';
 
-interface Args {
-  file?: string;
-  username?: string;
-  password?: string;
-  _: (string | number)[];
-  hash?: string;
-  iterations?: string;
-  create?: boolean;
-  delete?: boolean;
-  batch?: boolean;
-  upgrade?: boolean;
-  check?: boolean;
-}
+type Args = PasswdArgs & { _: (string | number)[] };
 
 const command: CommandModule<Args> = {
   command: 'passwd [file] [username] [password]',
@@ -51,11 +40,12 @@ const command: CommandModule<Args> = {
       .example('mq passwd -D passwd bob', 'Delete bob')
       .example('mq passwd -U passwd', 'Hash a file of user:plaintext lines in place')
       .example('mq passwd --check passwd alice', 'Test a password before reloading the broker'),
-  async run(args, ctx) {
+  async run(_args, ctx) {
     const [{ parsePasswdArgv, planPasswd }, { runPasswd }] = await Promise.all([import('../passwd/args.js'), import('../passwd/run.js')]);
     // yargs cannot stop at the first non-option, so the order-sensitive words are parsed here.
-    const words = ctx.argv ? ctx.argv.slice(ctx.argv.findIndex((word) => !word.startsWith('-')) + 1) : undefined;
-    const plan = planPasswd(words ? parsePasswdArgv(words) : { ...args, extra: args._.slice(1).map(String) });
+    // The yargs flags above serve --help and completions; the words after `passwd` are the truth.
+    const words = ctx.argv.slice(ctx.argv.findIndex((word) => !word.startsWith('-')) + 1);
+    const plan = planPasswd(parsePasswdArgv(words));
     if ('password' in plan && plan.password !== undefined) ctx.io.title = 'mq passwd'; // keep the password out of `ps`
     await runPasswd(plan, ctx);
   },

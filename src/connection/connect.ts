@@ -90,10 +90,7 @@ export async function prepareConnection(
   defaults?: Partial<ConnectionSettings>,
 ): Promise<PreparedConnection> {
   const properties = parseProperties(args.property as string[] | undefined);
-  const resolved = await resolveSettings(args, ctx, {
-    ...(defaults ? { defaults } : {}),
-    forceV5: args.property !== undefined || args.sessionExpiry !== undefined,
-  });
+  const resolved = await resolveSettings(args, ctx, defaults ? { defaults } : {});
   return {
     resolved,
     settings: resolved.settings,

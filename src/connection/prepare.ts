@@ -16,7 +16,7 @@ import type { ConnectionSettings } from './settings.js';
 export async function resolveSettings(
   args: ConnectionArgs,
   ctx: Context,
-  options: { defaults?: Partial<ConnectionSettings>; forceV5?: boolean; prompt?: boolean } = {},
+  options: { defaults?: Partial<ConnectionSettings>; prompt?: boolean } = {},
 ): Promise<Resolved> {
   const env = readEnv(ctx.env);
   const rc = await loadRc({ cwd: ctx.io.cwd(), explicitPath: args.config ?? env.config, profile: args.profile ?? env.profile });
@@ -28,7 +28,8 @@ export async function resolveSettings(
     env: env.layer,
     ...(rc ? { rc: { layer: rc.layer, file: rc.file, ...(rc.profile ? { profile: rc.profile } : {}) } } : {}),
     ...(options.defaults ? { defaults: options.defaults } : {}),
-    forceV5: options.forceV5 ?? false,
+    // -D and -x mean MQTT v5 unless -V says otherwise, as in mosquitto (2.1 for -x).
+    ...(args.property !== undefined ? { forceV5: '-D' as const } : args.sessionExpiry !== undefined ? { forceV5: '-x' as const } : {}),
   });
   if (args.passwordFile !== undefined) resolved.sources.password = { kind: 'flag', flag: '--password-file' };
   if (args.pw === '' && options.prompt !== false) {

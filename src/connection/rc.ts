@@ -31,17 +31,20 @@ export interface RcContent {
   defaultProfile?: string;
 }
 
+/** The rc file named by --config / MQ_CONFIG, or the first one found from the cwd up (null: none). */
+function findRc(cwd: string, explicitPath: string | undefined) {
+  const explorer = cosmiconfig('mq', { searchPlaces: RC_SEARCH_PLACES, searchStrategy: 'global', cache: false });
+  return explicitPath ? explorer.load(path.resolve(cwd, explicitPath)) : explorer.search(cwd);
+}
+
 /**
  * Find and load the rc file (or the one named by --config / MQ_CONFIG), pick the profile,
  * and validate every key. Returns undefined when there is no rc file and none was asked for.
  */
 export async function loadRc(options: { cwd: string; explicitPath?: string; profile?: string }): Promise<LoadedRc | undefined> {
-  const explorer = cosmiconfig('mq', { searchPlaces: RC_SEARCH_PLACES, searchStrategy: 'global', cache: false });
   let found: { config: unknown; filepath: string; isEmpty?: boolean } | null;
   try {
-    found = options.explicitPath
-      ? await explorer.load(path.resolve(options.cwd, options.explicitPath))
-      : await explorer.search(options.cwd);
+    found = await findRc(options.cwd, options.explicitPath);
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
     if (options.explicitPath && err.code === 'ENOENT') {
@@ -76,10 +79,7 @@ export async function loadRc(options: { cwd: string; explicitPath?: string; prof
  */
 export async function rcProfileNames(options: { cwd: string; explicitPath?: string }): Promise<string[]> {
   try {
-      const explorer = cosmiconfig('mq', { searchPlaces: RC_SEARCH_PLACES, searchStrategy: 'global', cache: false });
-    const found = options.explicitPath
-      ? await explorer.load(path.resolve(options.cwd, options.explicitPath))
-      : await explorer.search(options.cwd);
+    const found = await findRc(options.cwd, options.explicitPath);
     const profiles = (found?.config as RcContent | null | undefined)?.profiles;
     return typeof profiles === 'object' && profiles !== null && !Array.isArray(profiles) ? Object.keys(profiles) : [];
   } catch {

@@ -25,8 +25,8 @@ export interface ResolveInput {
   rc?: { layer: RawLayer; file: string; profile?: string };
   /** Command-level defaults, e.g. rr speaks MQTT v5 unless told otherwise. */
   defaults?: Partial<ConnectionSettings>;
-  /** `-D` was given: like mosquitto, that means v5 unless -V says otherwise. */
-  forceV5?: boolean;
+  /** `-D` or `-x` was given: like mosquitto (2.1 for -x), that means v5 unless -V says otherwise. */
+  forceV5?: '-D' | '-x';
 }
 
 export interface Resolved {
@@ -94,7 +94,7 @@ export function resolveConnection(input: ResolveInput): Resolved {
   let protocolVersion = take('protocolVersion', DEFAULTS.protocolVersion);
   if (input.forceV5 && sources.protocolVersion?.kind === 'default') {
     protocolVersion = 5;
-    sources.protocolVersion = { kind: 'flag', flag: '-D' };
+    sources.protocolVersion = { kind: 'flag', flag: input.forceV5 };
   }
 
   const settings: ConnectionSettings = {

@@ -48,14 +48,6 @@ function textProblem(text: string): string | undefined {
   return undefined;
 }
 
-export function isValidFilter(filter: string): boolean {
-  return filterProblem(filter) === undefined;
-}
-
-export function isValidPublishTopic(topic: string): boolean {
-  return publishTopicProblem(topic) === undefined;
-}
-
 /** The filter a shared subscription `$share/<group>/<filter>` applies to topics. */
 function effectiveFilter(filter: string): string {
   if (!filter.startsWith('$share/')) return filter;

@@ -107,8 +107,3 @@ export class NdjsonWriter {
     return out.take();
   }
 }
-
-/** One NDJSON line (with its newline) for a message. */
-export function ndjsonLine(message: ReceivedMessage): Buffer {
-  return new NdjsonWriter().line(message);
-}

@@ -88,6 +88,14 @@ describe('layers reach the broker they name (two mosquittos)', () => {
   });
 });
 
+test('mq config shows that -D and -x switch to MQTT v5, as the commands do', async () => {
+  for (const [flag, ...rest] of [['-D', 'connect', 'receive-maximum', '10'], ['-x', '60']]) {
+    const r = await runMq(['config', '--json', flag!, ...rest]);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(JSON.parse(r.stdout).protocolVersion, { value: 5, source: { kind: 'flag', flag } });
+  }
+});
+
 describe('bad configuration: one line, exit 1', () => {
   const cases: [string, (cwd: string) => void, string[], RegExp][] = [
     ['rc file that does not parse names the file', (cwd) => writeFileSync(path.join(cwd, '.mqrc.json'), '{"host": "a",\n  "port": }\n'), [], /^Error: Could not parse rc file: .*\.mqrc\.json.*\n$/],

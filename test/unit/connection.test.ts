@@ -88,8 +88,8 @@ describe('resolveConnection: precedence flag > env > rc > default, for every lay
     assert.deepEqual(r.sources.host, { kind: 'rc', file: '/h/.mqrc', profile: 'prod' });
     assert.equal(r.settings.protocolVersion, 5);
     assert.equal(describeSource(r.sources.host!), 'rc /h/.mqrc (profile prod)');
-    assert.equal(resolveConnection(input({ forceV5: true })).settings.protocolVersion, 5);
-    assert.equal(resolveConnection(input({ forceV5: true, flags: { protocolVersion: '311' } })).settings.protocolVersion, 4);
+    assert.equal(resolveConnection(input({ forceV5: '-D' })).settings.protocolVersion, 5);
+    assert.equal(resolveConnection(input({ forceV5: '-x', flags: { protocolVersion: '311' } })).settings.protocolVersion, 4);
   });
 
   test('bad values name the setting and where it came from', () => {

@@ -56,6 +56,7 @@ export interface PublisherOptions {
 
 const GENERATE_V4 = { protocolVersion: 4 };
 const GENERATE_V5 = { protocolVersion: 5 };
+const NO_PROPERTIES = {};
 
 /** Slab for batched QoS 0 packets; written when full or at the end of the tick. */
 const SLAB_BYTES = 64 * 1024;
@@ -159,9 +160,10 @@ export class Publisher {
    * The packet is encoded by mqtt-packet (MQTT.js's encoder); only the socket writes are batched.
    */
   private batch(topic: string, payload: Buffer, retain: boolean): Promise<void> | undefined {
+    const v5 = this.client.options.protocolVersion === 5;
     const packet = mqttPacket.generate(
-      { cmd: 'publish', topic, payload, qos: 0, retain, dup: false, ...(this.v5() ? { properties: {} } : {}) },
-      this.generateOptions(),
+      v5 ? { cmd: 'publish', topic, payload, qos: 0, retain, dup: false, properties: NO_PROPERTIES } : { cmd: 'publish', topic, payload, qos: 0, retain, dup: false },
+      v5 ? GENERATE_V5 : GENERATE_V4,
     );
     if (this.slab && this.slabUsed + packet.length > this.slab.length) this.flush();
     if (!this.slab) {
@@ -179,13 +181,6 @@ export class Publisher {
     return undefined;
   }
 
-  private v5(): boolean {
-    return this.client.options.protocolVersion === 5;
-  }
-
-  private generateOptions(): { protocolVersion: number } {
-    return this.v5() ? GENERATE_V5 : GENERATE_V4;
-  }
 
   /** Hand the batched QoS 0 packets to the socket (a new slab is used after: the socket owns this one). */
   flush(): void {

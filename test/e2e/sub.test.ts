@@ -57,16 +57,35 @@ function startMosquittoSub(args: string[], id = nextId('mosq')): { id: string; d
   return { id, done };
 }
 
-/** The corpus, live (published while the subscribers listen), under one topic prefix. */
-function publishCorpus(prefix: string): void {
+/**
+ * The corpus, live (published while the subscribers listen), under one topic prefix.
+ *
+ * libmosquitto hands a QoS 2 message to mosquitto_sub only when the PUBREL arrives, so on a busy
+ * machine the next message (another topic, QoS 0 or 1) could print first: MQTT orders messages per
+ * topic only. After each QoS 2 message, wait until each mosquitto_sub has sent its PUBCOMP (which
+ * libmosquitto sends just before it prints) or has already exited by -C, so the order is fixed
+ * and the bytes can be compared.
+ */
+async function publishCorpus(prefix: string, mosquittoSubIds: string[]): Promise<void> {
+  let qos2Sent = 0;
+  const qos2 = async (args: string[], input?: Buffer) => {
+    mosquittoPub(['-q', '2', ...args], input);
+    qos2Sent += 1;
+    await waitFor(() => {
+      const log = broker.log();
+      const done = (id: string) => countOf(log, `Received PUBCOMP from ${id} (`) >= qos2Sent
+        || log.includes(`Client ${id} disconnected`) || log.includes(`Client ${id} closed its connection`);
+      return mosquittoSubIds.every(done);
+    }, 10_000, () => `a mosquitto_sub did not complete QoS 2 message ${qos2Sent}`);
+  };
   mosquittoPub(['-t', `${prefix}/text`, '-m', 'hello world']);
   mosquittoPub(['-t', `${prefix}/empty`, '-n']);
   mosquittoPub(['-t', `${prefix}/binary`, '-q', '1', '-s'], Buffer.from([0x00, 0x01, 0xff, 0x41, 0x00]));
-  mosquittoPub(['-t', `${prefix}/multi`, '-q', '2', '-s'], Buffer.from('line1\nline2'));
+  await qos2(['-t', `${prefix}/multi`, '-s'], Buffer.from('line1\nline2'));
   mosquittoPub(['-t', `${prefix}/utf8`, '-q', '1', '-m', 'café ☕']);
   mosquittoPub(['-t', `${prefix}/json`, '-m', '{"temp":31.5,"status":"alarm"}']);
   mosquittoPub(['-t', `${prefix}/retained`, '-q', '1', '-r', '-m', 'kept']);
-  mosquittoPub(['-t', `${prefix}/props`, '-q', '2', '-V', '5',
+  await qos2(['-t', `${prefix}/props`, '-V', '5',
     '-D', 'publish', 'content-type', 'text/plain',
     '-D', 'publish', 'user-property', 'k1', 'v1',
     '-D', 'publish', 'user-property', 'k2', 'v2',
@@ -75,6 +94,7 @@ function publishCorpus(prefix: string): void {
     '-D', 'publish', 'payload-format-indicator', '1',
     '-m', 'p']);
 }
+const countOf = (text: string, needle: string) => text.split(needle).length - 1;
 const CORPUS_SIZE = 8;
 
 const bytes = (...parts: (string | number[])[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : Buffer.from(p))));
@@ -96,7 +116,7 @@ interface Variant {
 async function runVariants(prefix: string, variants: Variant[], extra: string[] = []): Promise<void> {
   const subs = variants.map((v) => ({ v, mq: startSub(['-t', `${prefix}/#`, '-q', '2', ...extra, ...v.args]), mosq: v.compare ? startMosquittoSub(['-t', `${prefix}/#`, '-q', '2', ...extra, ...v.args]) : undefined }));
   await Promise.all(subs.flatMap((s) => [subscribed(s.mq.id), ...(s.mosq ? [subscribed(s.mosq.id)] : [])]));
-  publishCorpus(prefix);
+  await publishCorpus(prefix, subs.flatMap((s) => (s.mosq ? [s.mosq.id] : [])));
   for (const { v, mq, mosq } of subs) {
     const result = await mq.done;
     assert.equal(result.code, 0, `${v.name}: exit ${result.code}, stderr: ${result.stderr}`);

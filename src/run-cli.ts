@@ -4,6 +4,7 @@ import type { CommandModule, Context, Io } from './context.js';
 import { ExitError, MqError, UsageError, exitCodeFor } from './errors.js';
 import { withGlobalOptions } from './connection/options.js';
 import { closest } from './suggest.js';
+import { COMMAND_NAMES, isCommandName, type CommandName } from './command-names.js';
 import type { Ui } from './ui.js';
 
 interface CommandEntry {
@@ -15,7 +16,7 @@ interface CommandEntry {
  * Every subcommand, loaded only when it runs: `mq --help` and `mq passwd` never load MQTT.js.
  * The descriptions live here so the top-level help needs no command module at all.
  */
-export const COMMANDS: Record<string, CommandEntry> = {
+export const COMMANDS: Record<CommandName, CommandEntry> = {
   pub: { describe: 'Publish messages (mosquitto_pub)', load: () => import('./commands/pub.js') },
   sub: { describe: 'Subscribe and print messages (mosquitto_sub)', load: () => import('./commands/sub.js') },
   rr: { describe: 'Request/response: publish and print the reply (mosquitto_rr)', load: () => import('./commands/rr.js') },
@@ -26,11 +27,10 @@ export const COMMANDS: Record<string, CommandEntry> = {
   completion: { describe: 'Print a shell completion script (bash, zsh, fish)', load: () => import('./commands/completion.js') },
 };
 
-
-/** The first word that is not a flag: the command the user asked for. */
 /** A reader that goes away (`mq ... | head -1`) is not an error; streaming commands watch for it themselves. */
 function ignoreClosedPipe(): void {}
 
+/** The first word that is not a flag: the command the user asked for. */
 function requestedCommand(argv: readonly string[]): string | undefined {
   return argv.find((arg) => !arg.startsWith('-'));
 }
@@ -57,7 +57,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
       argv = await expandOptionsFile(argv, (file) => readFile(file, 'utf8'));
     }
     const name = requestedCommand(argv);
-    const entry = name !== undefined ? COMMANDS[name] : undefined;
+    const entry = isCommandName(name) ? COMMANDS[name] : undefined;
     const module = entry ? (await entry.load()).default : undefined;
 
     const { default: yargs } = await import('yargs');
@@ -177,11 +177,11 @@ function improveUsageMessage(message: string, instance: Argv, argv: readonly str
   if (!unknown) return message;
   const first = unknown[1]!.split(', ')[0]!;
   const options = (instance as unknown as { getOptions(): unknown }).getOptions() as { key: Record<string, unknown>; alias: Record<string, string[]> };
-  const names = [...Object.keys(options.key), ...Object.values(options.alias).flat(), ...Object.keys(COMMANDS)];
+  const names = [...Object.keys(options.key), ...Object.values(options.alias).flat(), ...COMMAND_NAMES];
   const suggestion = closest(first.replace(/^-+/, ''), names.filter((n) => n.length > 1));
-  const flag = (n: string) => (COMMANDS[n] ? n : `--${n}`);
+  const flag = (n: string) => (isCommandName(n) ? n : `--${n}`);
   if (argv.includes(first) && !first.startsWith('-')) {
-    const command = closest(first, Object.keys(COMMANDS));
+    const command = closest(first, COMMAND_NAMES);
     return `Unknown ${requestedCommand(argv) === first ? 'command' : 'argument'}: ${first}.${command ? ` Did you mean ${command}?` : ' See mq --help.'}`;
   }
   const shown = first.startsWith('-') ? first : first.length === 1 ? `-${first}` : `--${first}`;

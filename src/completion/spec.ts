@@ -80,10 +80,9 @@ export type YargsFactory = (args: string[]) => Argv;
 export async function loadCommandSpec(): Promise<CommandSpec> {
   const { default: yargs } = await import('yargs');
   const factory = yargs as unknown as YargsFactory;
-  const modules: [string, CommandModule<never>][] = [];
-  for (const [name, entry] of Object.entries(COMMANDS)) modules.push([name, (await entry.load()).default]);
-
-  return treeOf(factory, modules.map(([name, module]) => ({ name, describe: COMMANDS[name]!.describe, module })));
+  const commands: { name: string; describe: string; module: CommandModule<never> }[] = [];
+  for (const [name, entry] of Object.entries(COMMANDS)) commands.push({ name, describe: entry.describe, module: (await entry.load()).default });
+  return treeOf(factory, commands);
 }
 
 /** The tree for these command modules under `mq` (loadCommandSpec passes the registry's). */

@@ -194,3 +194,23 @@ describe('connecting: refusals, TLS, unreachable brokers', () => {
     assert.equal(r.stderr, 'Client tracer sending CONNECT\nClient tracer received CONNACK (0)\nClient tracer sending DISCONNECT\nConnected to 127.0.0.1:' + broker.port + ' as "tracer" and disconnected.\n');
   });
 });
+
+describe('files loaded with import() or read on demand', () => {
+  test('an .mqrc.mjs rc file (an ES module, loaded with import()) is read, silently', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, '.mqrc.mjs'), "export default { host: 'mjs.example', port: 1999, profiles: { p: { username: 'esm' } } };\n");
+    const r = await runMq(['config', '--json', '--profile', 'p'], { cwd });
+    assert.deepEqual([r.code, r.stderr], [0, '']);
+    const report = JSON.parse(r.stdout) as Record<string, { value: unknown }>;
+    assert.deepEqual([report.host?.value, report.port?.value, report.username?.value], ['mjs.example', 1999, 'esm']);
+  });
+
+  test('-o reads an options file (mosquitto 2.1), flags after it win', async () => {
+    const cwd = tempDir();
+    writeFileSync(path.join(cwd, 'opts'), '-h opts.example\n-p 1884\n-u fromfile\n');
+    const r = await runMq(['config', '--json', '-o', 'opts', '-u', 'fromflag'], { cwd });
+    assert.deepEqual([r.code, r.stderr], [0, '']);
+    const report = JSON.parse(r.stdout) as Record<string, { value: unknown }>;
+    assert.deepEqual([report.host?.value, report.port?.value, report.username?.value], ['opts.example', 1884, 'fromflag']);
+  });
+});

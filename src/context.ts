@@ -41,6 +41,11 @@ export interface CommandModule<Args = Record<string, unknown>> {
   describe: string;
   aliases?: string[];
   /**
+   * Options whose repetition the command judges itself: they reach `run` as an array when given
+   * more than once. Every other repeated scalar option takes its last value, as in mosquitto.
+   */
+  keepRepeats?: readonly string[];
+  /**
    * `runNested` is for nested subcommands (`mq bench pub`): give it as their yargs handler, since
    * yargs runs only the innermost handler; it calls `run` with the context, like the command's own.
    */

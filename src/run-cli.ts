@@ -77,7 +77,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         if (error) throw error;
         throw new UsageError(improveUsageMessage(message ?? 'Invalid arguments.', parser, argv));
       })
-      .middleware((args) => lastValueWins(args, parser), true)
+      .middleware((args) => lastValueWins(args, parser, module?.keepRepeats ?? []), true)
       .epilogue('Run mq <command> --help for the options of a command. Docs: README.md');
 
     for (const [commandName, commandEntry] of Object.entries(COMMANDS)) {
@@ -118,13 +118,14 @@ function skipEagerHelp(parser: Argv): void {
 
 /**
  * yargs collects a repeated scalar option into an array; mosquitto lets the last one win
- * (and -o options files rely on that). Options declared as arrays keep every value.
+ * (and -o options files rely on that). Options declared as arrays, and those the command keeps
+ * repeats of (its message sources), keep every value.
  */
-function lastValueWins(args: Record<string, unknown>, parser: Argv): void {
+function lastValueWins(args: Record<string, unknown>, parser: Argv, keepRepeats: readonly string[]): void {
   const options = (parser as unknown as { getOptions(): { array: string[]; alias: Record<string, string[]> } }).getOptions();
   // yargs also sets the camelCase form of dashed names (filter-out -> filterOut): keep those too.
   const camel = (key: string) => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
-  const arrays = new Set(options.array.flatMap((key) => [key, ...(options.alias[key] ?? [])]).flatMap((key) => [key, camel(key)]));
+  const arrays = new Set([...options.array, ...keepRepeats].flatMap((key) => [key, ...(options.alias[key] ?? [])]).flatMap((key) => [key, camel(key)]));
   for (const [key, value] of Object.entries(args)) {
     if (key !== '_' && key !== '--' && Array.isArray(value) && !arrays.has(key)) args[key] = value[value.length - 1];
   }

@@ -10,6 +10,8 @@ const properties = 'MQTT v5 properties:';
 const command: CommandModule<PubArgs> = {
   command: 'pub',
   describe: 'Publish messages (mosquitto_pub)',
+  // Two message sources are an error, even -m twice (mosquitto: "Only one type of message can be sent at once").
+  keepRepeats: ['message', 'file'],
   // The message flags first, so --help shows them before the connection flags every command shares.
   builder: (yargs: Argv) =>
     withConnectionOptions(yargs

@@ -6,6 +6,8 @@ import type { RrArgs } from '../rr/options.js';
 const command: CommandModule<RrArgs> = {
   command: 'rr',
   describe: 'Request/response: publish and print the reply (mosquitto_rr)',
+  // Two message sources are an error, even -m twice, as in mosquitto_rr.
+  keepRepeats: ['message', 'file', 'exec'],
   builder: (yargs) => {
     const request = 'Request:';
     const respond = 'Responder:';
@@ -19,7 +21,7 @@ const command: CommandModule<RrArgs> = {
       .option('topic', { alias: 't', type: 'string', group: request, describe: 'Topic to send the request to (--respond: the filter to answer requests on)' })
       .option('response-topic', { alias: 'e', type: 'string', group: request, describe: 'Topic the response is expected on', defaultDescription: 'mq/rr/<random> (MQTT v5)' })
       .option('message', { alias: 'm', type: 'string', group: request, describe: 'The request (--respond: the response) text' })
-      .option('file', { alias: 'f', type: 'string', normalize: true, group: request, describe: 'Send this file (binary-safe)' })
+      .option('file', { alias: 'f', type: 'string', group: request, describe: 'Send this file (binary-safe)' })
       .option('stdin-file', { alias: 's', type: 'boolean', group: request, describe: 'Send all of stdin' })
       .option('null-message', { alias: 'n', type: 'boolean', group: request, describe: 'Send an empty message' })
       .option('qos', { alias: 'q', type: 'string', group: request, describe: 'QoS of the request and of the response subscription: 0, 1 or 2', defaultDescription: '0' })

@@ -9,6 +9,7 @@ import { publishTopicProblem } from '../mqtt/topic.js';
 import type { PublishProperties, Qos } from './message.js';
 import { decodePayload, parseEncoding, payloadSizeProblem, type PayloadEncoding } from './payload.js';
 import { parseQos, parseWholeNumber } from '../mqtt/values.js';
+import { givenSources } from '../input/sources.js';
 
 /** The flags as yargs gives them: a repeated flag arrives as an array. */
 export interface PubArgs extends ConnectionArgs {
@@ -74,13 +75,6 @@ function list<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-function flagCount(value: unknown): number {
-  if (value === undefined || value === false) return 0;
-  if (Array.isArray(value)) return value.filter((v) => v !== false).length;
-  return 1;
-}
-
-
 
 /**
  * Check a topic given on the command line. Invalid UTF-8 in an argument reaches us as U+FFFD,
@@ -113,11 +107,9 @@ function aliasTokens(args: PubArgs): string[] {
 /** Flags -> plan, or the UsageError that names what is wrong. */
 export function resolvePubPlan(args: PubArgs): PubPlan {
   const warnings: string[] = [];
-  const given: string[] = [];
-  const sources: [unknown, string][] = [
+  const given = givenSources([
     [args.message, '-m'], [args.file, '-f'], [args.stdinFile, '-s'], [args.stdinLine, '-l'], [args.nullMessage, '-n'],
-  ];
-  for (const [value, flag] of sources) for (let i = 0; i < flagCount(value); i++) given.push(flag);
+  ]);
   if (given.length > 1) {
     throw new UsageError(`Only one message source at a time, but ${given.join(' and ')} were given: use exactly one of -m, -f, -s, -l or -n.`);
   }

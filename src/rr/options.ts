@@ -9,13 +9,15 @@ import { UsageError } from '../errors.js';
 import { filterProblem, publishTopicProblem, topicMatches } from '../mqtt/topic.js';
 import { planOutput, type OutputArgs, type OutputPlan } from '../output/options.js';
 import { parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
+import { givenSources } from '../input/sources.js';
 
 /** The flags of `mq rr` beyond the connection ones, as yargs gives them (the last of repeats wins). */
 export interface RrArgs extends ConnectionArgs, OutputArgs {
   topic?: string;
   responseTopic?: string;
-  message?: string;
-  file?: string;
+  // Arrays when repeated (keepRepeats): two sources are an error, even two -m.
+  message?: string | string[];
+  file?: string | string[];
   stdinFile?: boolean;
   nullMessage?: boolean;
   qos?: string;
@@ -25,7 +27,7 @@ export interface RrArgs extends ConnectionArgs, OutputArgs {
   R?: boolean;
   retainAsPublished?: boolean;
   respond?: boolean;
-  exec?: string;
+  exec?: string | string[];
 }
 
 /** Where the payload comes from: the request's (or, with --respond, every response's). */
@@ -121,11 +123,7 @@ export function planRr(args: RrArgs, context: PlanContext): RrPlan {
   }
 
   // The payload
-  const sources: [boolean, string][] = [
-    [args.message !== undefined, '-m'], [args.file !== undefined, '-f'], [Boolean(args.stdinFile), '-s'],
-    [Boolean(args.nullMessage), '-n'], [args.exec !== undefined, '--exec'],
-  ];
-  const given = sources.filter(([present]) => present).map(([, flag]) => flag);
+  const given = givenSources([[args.message, '-m'], [args.file, '-f'], [args.stdinFile, '-s'], [args.nullMessage, '-n'], [args.exec, '--exec']]);
   if (given.length > 1) throw new UsageError(`Only one message source at a time, but ${given.join(' and ')} were given.`);
   if (given.length === 0) {
     throw new UsageError(respond

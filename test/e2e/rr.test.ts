@@ -198,6 +198,9 @@ describe('failures', () => {
       [['-t', 'a', '-m', 'x', '-V', '311'], 'Error: MQTT 3.1.1 requests carry no response topic: give -e TOPIC (and let the responder know it), or use MQTT v5 (-V 5).\n'],
       [['-t', 'a', '-f', 'missing.bin'], 'Error: Cannot read -f missing.bin: no such file.\n'],
       [['-t', 'a', '-s'], 'Error: Zero length input on stdin (-s): nothing to send. Use -n to send an empty message.\n'],
+      // Two sources are an error even when both are -m or -f (mosquitto_rr: "Only one type of message ...").
+      [['-t', 'a', '-m', 'x', '-m', 'y'], 'Error: Only one message source at a time, but -m and -m were given.\n'],
+      [['-t', 'a', '-f', 'one.bin', '-f', 'two.bin'], 'Error: Only one message source at a time, but -f and -f were given.\n'],
       // The -F check is mq sub's (its wording is the format module's).
       [['-t', 'a', '-m', 'x', '-F', '%Z'], /^Error: Invalid format specifier '%?Z'[^\n]*\n$/],
     ];

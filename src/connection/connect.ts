@@ -399,7 +399,11 @@ function watch(client: MqttClient, settings: ConnectionSettings, session: Sessio
       for (const [id, entry] of Object.entries(client.outgoing)) {
         if (entry.volatile) delete client.outgoing[Number(id)];
       }
-      const options = reasonCode !== undefined && settings.protocolVersion === 5 ? { reasonCode } : {};
+      // v5: the reason code and the -D disconnect properties (user properties, session expiry), as mosquitto sends them.
+      const disconnectProperties = session.properties.disconnect;
+      const options = settings.protocolVersion === 5
+        ? { ...(reasonCode !== undefined ? { reasonCode } : {}), ...(disconnectProperties ? { properties: disconnectProperties as never } : {}) }
+        : {};
       const disconnected = new Promise<boolean>((resolve) => client.end(false, options, () => resolve(true)));
       let timer: NodeJS.Timeout | undefined;
       const late = new Promise<boolean>((resolve) => { timer = setTimeout(() => resolve(false), CLOSE_GRACE_MS); });

@@ -6,7 +6,7 @@ import { prepareConnection } from '../connection/connect.js';
 import { reasonText } from '../connection/errors.js';
 import type { Context } from '../context.js';
 import { ExitError, UsageError } from '../errors.js';
-import { LineTooLongError, readLines } from '../input/lines.js';
+import { LineTooLongError, lineChunks, readLines } from '../input/lines.js';
 import { readMessageFile, readMessageStdin } from '../input/whole.js';
 import type { OutgoingMessage } from './message.js';
 import { parseJsonLine, type LineDefaults } from './ndjson.js';
@@ -247,7 +247,7 @@ async function publishLines(plan: PubPlan, topics: readonly string[], v5: boolea
 
   const maxLineBytes = encoding === 'utf8' && plan.lineFormat === 'text' ? MAX_REMAINING_LENGTH : MAX_REMAINING_LENGTH * 2;
   try {
-    await readLines(ctx.io.stdin as AsyncIterable<Buffer>, plan.lineFormat === 'json' ? onJsonLine : onTextLine, { signal, maxLineBytes });
+    await readLines(lineChunks(ctx.io.stdin as AsyncIterable<Buffer> & { fd?: number }), plan.lineFormat === 'json' ? onJsonLine : onTextLine, { signal, maxLineBytes });
   } catch (error) {
     if (error instanceof LineTooLongError) {
       await publisher.idle();

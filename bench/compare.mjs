@@ -95,7 +95,7 @@ const env = childEnv({ HOME: home, XDG_CONFIG_HOME: path.join(home, '.config') }
 const MQ = snapshotMq(work);
 const mqVersion = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')).version;
 const commit = spawnSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: ROOT, encoding: 'utf8' }).stdout?.trim() || '?';
-const built = statSync(path.join(ROOT, 'dist', 'cli.js')).mtime.toISOString().replace(/\.\d+Z$/, 'Z');
+const built = statSync(path.join(ROOT, 'dist', 'run-cli.cjs')).mtime.toISOString().replace(/\.\d+Z$/, 'Z');
 
 let broker;
 const cleanUp = async () => {

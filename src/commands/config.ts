@@ -23,7 +23,7 @@ const command: CommandModule<ConfigArgs> = {
     if (args.check) {
       // Imported here: plain `mq config` must not load MQTT.js.
       const { openConnection } = await import('../connection/connect.js');
-      const connection = await openConnection(args, ctx, { oneShot: true });
+      const connection = await openConnection(args, ctx);
       await connection.close();
       const id = connection.clientId();
       ctx.ui.info(`Connected to ${brokerLabel(connection.settings)} ${id ? `as "${id}"` : '(client id assigned by the broker)'} and disconnected.`);

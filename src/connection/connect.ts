@@ -56,11 +56,6 @@ export interface ConnectOptions {
   /** Status line while connecting; omit for commands that keep stderr quiet. */
   spinner?: boolean;
   /**
-   * A few packets, then exit (pub -m, rr, config --check): skip the 65 536 small buffers MQTT.js
-   * prepares on its first write to speed up streams (about 20 ms of a one-message run).
-   */
-  oneShot?: boolean;
-  /**
    * Called with the new client before any packet is handled: a persistent session's queued
    * messages arrive right behind the CONNACK, before `connect()` resolves (sub attaches here).
    */
@@ -202,8 +197,8 @@ export function clientOptions(settings: ConnectionSettings, session: SessionOpti
     // MQTT.js's Map/Set-based ones make every in-flight packet outlive the young generation (see message-store.ts).
     messageIdProvider: new MessageIds(),
     outgoingStore: new MessageStore(),
-    // Otherwise mqtt-packet builds 65,536 two-byte Buffers (about 7 MB that never go away, and some
-    // milliseconds) at the first packet, to save a 2-byte allocation per packet.
+    // Otherwise mqtt-packet builds 65,536 two-byte Buffers at the first packet (about 7 MB that never
+    // go away, and 20 ms of a one-message run) to save a 2-byte allocation per packet.
     writeCache: false,
   };
   if (settings.username !== undefined) options.username = settings.username;
@@ -287,9 +282,8 @@ function socketBuilder(settings: ConnectionSettings, options: IClientOptions): (
 }
 
 /** Create the MQTT.js client for these settings without waiting for it (bench uses this directly). */
-export function createClient(settings: ConnectionSettings, session: SessionOptions, tlsFiles: TlsFiles, oneShot = false): MqttClient {
+export function createClient(settings: ConnectionSettings, session: SessionOptions, tlsFiles: TlsFiles): MqttClient {
   const options = clientOptions(settings, session, tlsFiles);
-  if (oneShot) options.writeCache = false;
   const viaMqttJs = settings.transport === 'ws' || settings.transport === 'wss' || settings.proxy !== undefined;
   return viaMqttJs ? mqtt.connect(options) : new mqtt.MqttClient(socketBuilder(settings, options), options);
 }
@@ -299,7 +293,7 @@ export async function connect(settings: ConnectionSettings, session: SessionOpti
   const tlsFiles = await readTlsFiles(settings);
   const label = brokerLabel(settings);
   const spinner = options.spinner === false ? undefined : await ui.spinner(`Connecting to ${label}...`);
-  const client = createClient(settings, session, tlsFiles, options.oneShot);
+  const client = createClient(settings, session, tlsFiles);
   options.onClient?.(client);
   let assignedId = session.clientId;
   if (ui.debugEnabled) {

@@ -38,7 +38,7 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   if (payload) checkPayloadSize(topics, payload.length, plan.qos, plan.source.kind === 'file' ? `-f ${plan.source.path}` : 'The message');
 
   const lineMode = plan.source.kind === 'lines';
-  const connection = await prepared.connect({ reconnect: lineMode, oneShot: !lineMode });
+  const connection = await prepared.connect({ reconnect: lineMode });
   // MQTT.js calls its debug logger several times per packet even when it is off (-d traces through
   // the factory's packet events instead).
   connection.client.log = () => {};

@@ -23,7 +23,7 @@ export async function runRr(args: RrArgs, ctx: Context): Promise<void> {
   for (const warning of plan.warnings) ui.warn(warning);
   // Input problems are found before connecting.
   const payload = await loadPayload(plan.source, ctx);
-  const connection = await prepared.connect({ receiveMaximum: plan.receiveMaximum, oneShot: plan.mode === 'request' });
+  const connection = await prepared.connect({ receiveMaximum: plan.receiveMaximum });
   const color = ui.stdoutColor.level > 0 ? ui.stdoutColor : undefined;
   const io = { stdout: ctx.io.stdout, ui, ...(color ? { color } : {}), interrupted: ctx.interrupted() };
   if (plan.mode === 'request') await runRequester(plan, payload!, connection, io);

@@ -6,8 +6,8 @@
  * entries still in it. Once one table is in the old generation, every later table (and the packets
  * they hold) stays reachable from it for the young-generation collector, so all of them are promoted
  * and only a full collection frees them: `pub -l -q 1` promoted about 170 bytes per message and
- * peaked at 120-135 MB RSS. Arrays of fixed length indexed by message id are updated in place: the
- * packets die young. A reconnect resends in the order the packets were stored, as MQTT.js's Store.
+ * peaked at 120-135 MB RSS. Arrays indexed by message id are updated in place: the packets die
+ * young. A reconnect resends in the order the packets were stored, as MQTT.js's Store.
  */
 import { Readable } from 'node:stream';
 import type { IClientOptions, IStore } from 'mqtt';
@@ -20,26 +20,45 @@ type PacketCallback = Parameters<IStore['get']>[1];
 
 const MAX_MESSAGE_ID = 65535;
 
-/** The outgoing store: packets awaiting their acknowledgement, by message id. */
+/** Message ids per page of the store. */
+const PAGE_SIZE = 256;
+
+/** The packets of PAGE_SIZE consecutive message ids, and when each was stored (a running count). */
+interface Page {
+  packets: (StoredPacket | undefined)[];
+  stored: Float64Array;
+  count: number;
+}
+
+/**
+ * The outgoing store: packets awaiting their acknowledgement, by message id, in pages of 256 ids
+ * that exist only while one of their ids is in flight. Ids count up, so a page is dropped soon after
+ * its last packet is acknowledged: a client holds a few KB, not an array for all 65,535 ids (bench
+ * runs thousands of clients).
+ */
 export class MessageStore implements IStore {
-  /** Packet by message id; full length from the start, so V8 never turns it into a hash table. */
-  private packets: (StoredPacket | undefined)[] = new Array<StoredPacket | undefined>(MAX_MESSAGE_ID + 1).fill(undefined);
-  /** When each packet was stored (a running count), to resend in that order. */
-  private stored = new Float64Array(MAX_MESSAGE_ID + 1);
+  private pages: (Page | undefined)[] = new Array<Page | undefined>(Math.ceil((MAX_MESSAGE_ID + 1) / PAGE_SIZE)).fill(undefined);
   private count = 0;
   private puts = 0;
 
   put(packet: StoredPacket, cb: DoneCallback): this {
     const id = packet.messageId ?? 0;
-    if (this.packets[id] === undefined) this.count++;
-    this.packets[id] = packet;
-    this.stored[id] = this.puts++;
+    const index = Math.floor(id / PAGE_SIZE);
+    const page = (this.pages[index] ??= { packets: new Array<StoredPacket | undefined>(PAGE_SIZE).fill(undefined), stored: new Float64Array(PAGE_SIZE), count: 0 });
+    const slot = id % PAGE_SIZE;
+    if (page.packets[slot] === undefined) {
+      page.count++;
+      this.count++;
+    }
+    page.packets[slot] = packet;
+    page.stored[slot] = this.puts++;
     cb?.();
     return this;
   }
 
   get(packet: { messageId?: number }, cb: PacketCallback): this {
-    const stored = this.packets[packet.messageId ?? 0];
+    const id = packet.messageId ?? 0;
+    const stored = this.pages[Math.floor(id / PAGE_SIZE)]?.packets[id % PAGE_SIZE];
     if (stored) cb(undefined, stored);
     else cb?.(new Error('missing packet'));
     return this;
@@ -47,10 +66,13 @@ export class MessageStore implements IStore {
 
   del(packet: { messageId?: number }, cb: PacketCallback): this {
     const id = packet.messageId ?? 0;
-    const stored = this.packets[id];
-    if (stored) {
-      this.packets[id] = undefined;
+    const index = Math.floor(id / PAGE_SIZE);
+    const page = this.pages[index];
+    const stored = page?.packets[id % PAGE_SIZE];
+    if (page && stored) {
+      page.packets[id % PAGE_SIZE] = undefined;
       this.count--;
+      if (--page.count === 0) this.pages[index] = undefined;
       cb(undefined, stored);
     } else {
       cb?.(new Error('missing packet'));
@@ -60,17 +82,19 @@ export class MessageStore implements IStore {
 
   /** The stored packets, oldest first (MQTT.js resends them after a reconnect). */
   createStream(): ReturnType<IStore['createStream']> {
-    const ids: number[] = [];
+    const entries: { packet: StoredPacket; stored: number }[] = [];
     if (this.count > 0) {
-      for (let id = 0; id <= MAX_MESSAGE_ID; id++) if (this.packets[id] !== undefined) ids.push(id);
-      ids.sort((a, b) => this.stored[a]! - this.stored[b]!);
+      for (const page of this.pages) {
+        if (page === undefined) continue;
+        page.packets.forEach((packet, slot) => { if (packet !== undefined) entries.push({ packet, stored: page.stored[slot]! }); });
+      }
+      entries.sort((a, b) => a.stored - b.stored);
     }
-    const values = ids.map((id) => this.packets[id]!);
     let next = 0;
     const stream = new Readable({
       objectMode: true,
       read() {
-        this.push(next < values.length ? values[next++] : null);
+        this.push(next < entries.length ? entries[next++]!.packet : null);
       },
     });
     // MQTT.js types it as readable-stream's Readable; it only reads, listens and destroys.
@@ -79,7 +103,7 @@ export class MessageStore implements IStore {
 
   /** MQTT.js closes its stores when the client ends; what was in flight is dropped (as its clean Store does). */
   close(cb: DoneCallback): void {
-    this.packets.fill(undefined);
+    this.pages.fill(undefined);
     this.count = 0;
     cb?.();
   }

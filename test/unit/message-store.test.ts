@@ -64,6 +64,18 @@ describe('MessageStore: packets in flight by id, resent in the order stored', ()
     assert.deepEqual(await stream(store), [65535, 1, 40, 2]);
   });
 
+  test('a page of ids exists only while one of its ids is in flight (thousands of bench clients each hold one store)', async () => {
+    const store = new MessageStore();
+    const pages = () => (store as unknown as { pages: unknown[] }).pages.filter((page) => page !== undefined).length;
+    for (const id of [255, 256, 257]) store.put(packet(id) as never, () => {});
+    assert.equal(pages(), 2);
+    store.del({ messageId: 255 }, () => {});
+    assert.equal(pages(), 1);
+    assert.deepEqual(await stream(store), [256, 257]);
+    for (const id of [256, 257]) store.del({ messageId: id }, () => {});
+    assert.equal(pages(), 0);
+  });
+
   test('close empties it', async () => {
     const store = new MessageStore();
     store.put(packet(9) as never, () => {});

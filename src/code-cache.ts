@@ -6,9 +6,9 @@ import vm from 'node:vm';
 /**
  * Runs a CommonJS bundle the way `require` would, but compiled through V8's code cache.
  *
- * Compiling the bundle (yargs, MQTT.js, cosmiconfig: about 1.4 MB) costs a one-message `mq pub`
- * some 25 ms of its 60-70. Node 22 caches compiled code by itself (module.enableCompileCache); Node 20 does not,
- * so mq keeps V8's cached data in the user's cache directory. The first run of each command writes
+ * Compiling the bundle (yargs, MQTT.js, cosmiconfig: about 1.4 MB) would cost a one-message `mq pub`
+ * some 25 ms more than its 75. Node 22 caches compiled code by itself (module.enableCompileCache);
+ * Node 20 does not, so mq keeps V8's cached data in the user's cache directory. The first run of each command writes
  * it as the process exits (after that command's functions have been compiled), later runs start
  * from it. V8 rejects data from another V8 version or other flags; the file name (codeCacheFile)
  * makes sure a rebuilt or upgraded mq never reuses code from the old one.

@@ -75,7 +75,6 @@ function list<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-
 /**
  * Check a topic given on the command line. Invalid UTF-8 in an argument reaches us as U+FFFD,
  * so that character is refused too (mosquitto: "Malformed UTF-8 in -t argument").

@@ -7,6 +7,7 @@
  * line keeps a whole chunk of input alive.
  */
 import { fstatSync, read } from 'node:fs';
+import { Socket, type OnReadOpts, type SocketConstructorOpts } from 'node:net';
 
 /** A line longer than the limit: the caller decides whether that stops the input. */
 export class LineTooLongError extends Error {
@@ -37,37 +38,87 @@ export interface ReadLinesResult {
 
 const NEWLINE = 0x0a;
 
-/** Reads of a regular file go into one buffer of this size, reused. */
-const FILE_READ_BYTES = 64 * 1024;
+/** Reads of stdin go into one buffer of this size, reused. */
+const READ_BYTES = 64 * 1024;
 
 /**
- * The chunks to split into lines. A regular file on stdin (`mq pub -l < lines.txt`) is read into one
- * reused buffer, so each chunk is valid only until the next is asked for (readLines copies what it
- * keeps). Why: at QoS 1 a 64 KB chunk of short lines takes long enough to publish that V8 moves it
- * to the old generation, where dead chunks pile up until a full collection (20-30 MB over 2 million
- * lines). Pipes and terminals are read as the stream delivers them.
+ * The chunks to split into lines. A file, pipe or socket on stdin is read into one reused buffer, so
+ * each chunk is valid only until the next is asked for (readLines copies what it keeps). Why: at
+ * QoS 1 a 64 KB chunk of short lines takes long enough to publish that V8 moves it to the old
+ * generation, where dead chunks pile up until a full collection (20-30 MB over 2 million lines).
+ * A terminal is read as its stream delivers it.
  */
 export function lineChunks(input: AsyncIterable<Buffer | string> & { fd?: number }): AsyncIterable<Buffer | string> {
   const fd = input.fd;
-  if (typeof fd !== 'number' || !isRegularFile(fd)) return input;
-  return (async function* readFile() {
-    const buffer = Buffer.allocUnsafe(FILE_READ_BYTES);
-    for (;;) {
-      const bytes = await new Promise<number>((resolve, reject) => {
-        read(fd, buffer, 0, buffer.length, null, (error, n) => (error ? reject(error) : resolve(n)));
-      });
-      if (bytes === 0) return;
-      yield buffer.subarray(0, bytes);
-    }
-  })();
+  const kind = typeof fd === 'number' ? descriptorKind(fd) : 'other';
+  if (kind === 'file') return fileChunks(fd!);
+  if (kind === 'stream') return streamChunks(fd!);
+  return input;
 }
 
-function isRegularFile(fd: number): boolean {
+function descriptorKind(fd: number): 'file' | 'stream' | 'other' {
   try {
-    return fstatSync(fd).isFile();
+    const stat = fstatSync(fd);
+    return stat.isFile() ? 'file' : stat.isFIFO() || stat.isSocket() ? 'stream' : 'other';
   } catch {
-    return false;
+    return 'other';
   }
+}
+
+async function* fileChunks(fd: number): AsyncGenerator<Buffer> {
+  const buffer = Buffer.allocUnsafe(READ_BYTES);
+  for (;;) {
+    const bytes = await new Promise<number>((resolve, reject) => {
+      read(fd, buffer, 0, buffer.length, null, (error, n) => (error ? reject(error) : resolve(n)));
+    });
+    if (bytes === 0) return;
+    yield buffer.subarray(0, bytes);
+  }
+}
+
+/**
+ * A pipe or socket, through a socket of our own on its descriptor with Node's `onread`: libuv reads
+ * into our buffer, and reading pauses after each chunk until the next one is asked for.
+ * `destroy()` (readLines calls it when it stops early) closes it and ends the iteration.
+ */
+function streamChunks(fd: number): AsyncIterable<Buffer> & { destroy(): void } {
+  const buffer = Buffer.allocUnsafe(READ_BYTES);
+  let chunk: Buffer | undefined;
+  let ended = false;
+  let failure: Error | undefined;
+  let wake: (() => void) | undefined;
+  // `onread` is a documented option of new net.Socket() that @types/node 20 lists only for connect().
+  const options: SocketConstructorOpts & { onread: OnReadOpts } = {
+    fd,
+    readable: true,
+    writable: false,
+    onread: { buffer, callback: (bytes) => { chunk = buffer.subarray(0, bytes); wake?.(); return false; } },
+  };
+  const socket = new Socket(options);
+  const stop = () => { ended = true; wake?.(); };
+  socket.on('end', stop);
+  socket.on('close', stop);
+  socket.on('error', (error) => { failure = error; wake?.(); });
+  return {
+    destroy: () => { socket.destroy(); },
+    async *[Symbol.asyncIterator]() {
+      for (;;) {
+        if (chunk === undefined && !ended && failure === undefined) {
+          await new Promise<void>((resolve) => { wake = resolve; socket.resume(); });
+          wake = undefined;
+        }
+        if (chunk !== undefined) {
+          const next = chunk;
+          chunk = undefined;
+          yield next;
+        } else if (failure !== undefined) {
+          throw failure;
+        } else {
+          return;
+        }
+      }
+    },
+  };
 }
 
 /**

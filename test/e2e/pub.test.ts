@@ -118,7 +118,7 @@ describe('single-message modes', () => {
     assert.deepEqual([got[1]!.topic, got[1]!.payload.length], [`${t}/empty`, 0]);
   });
 
-  test('-l from a file on stdin (read into one reused buffer) and from a pipe: the same messages, lines across reads intact', async () => {
+  test('-l from a file, a pipe and a socket on stdin (each read into one reused buffer): the same messages, lines across reads intact', async () => {
     // Over 250 KB: lines cross the 64 KB reads, one line is longer than a read, a binary line, "\r" kept, no final newline.
     const lines = [
       Buffer.from('first'), Buffer.alloc(0), Buffer.from('crlf\r'), Buffer.from([0, 1, 0xff, 0x41]), Buffer.alloc(70_000, 0x78),
@@ -127,15 +127,18 @@ describe('single-message modes', () => {
     const input = Buffer.concat(lines.flatMap((line, i) => (i < lines.length - 1 ? [line, Buffer.from('\n')] : [line])));
     const file = path.join(tempDir(), 'lines.txt');
     writeFileSync(file, input);
-    for (const stdin of ['file', 'pipe'] as const) {
+    for (const stdin of ['file', 'pipe', 'socket'] as const) {
       const t = prefix(`lines-${stdin}`);
       const sub = await subscribe(`${t}/#`);
       const args = ['pub', ...target(), '-t', `${t}/l`, '-l', '-q', '1'];
-      if (stdin === 'pipe') {
+      if (stdin === 'socket') {
+        // What runMq gives a child: Node connects stdin through a socket pair.
         assertOk(await runMq(args, { input }));
       } else {
         const fd = openSync(file, 'r');
-        const child = spawn(process.execPath, [MQ, ...args], { stdio: [fd, 'ignore', 'pipe'], env: testEnv() });
+        const child = stdin === 'file'
+          ? spawn(process.execPath, [MQ, ...args], { stdio: [fd, 'ignore', 'pipe'], env: testEnv() })
+          : spawn('sh', ['-c', 'cat | "$0" "$@"', process.execPath, MQ, ...args], { stdio: [fd, 'ignore', 'pipe'], env: testEnv() });
         closeSync(fd);
         let stderr = '';
         child.stderr!.on('data', (c: Buffer) => { stderr += String(c); });

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { bundleIdentity, codeCacheFile, requireWithCodeCache } from './code-cache.js';
-import { isCommandName } from './command-names.js';
+import { isCommandName, requestedCommand } from './command-names.js';
 import type { Io } from './context.js';
 import { VERSION } from './version.js';
 
@@ -17,7 +17,7 @@ export async function main(argv: string[], io: Io, env: NodeJS.ProcessEnv): Prom
   }
   const bundle = fileURLToPath(new URL('./run-cli.cjs', import.meta.url));
   // One cache per command, as each compiles different code; anything else shares one.
-  const command = argv.find((arg) => !arg.startsWith('-'));
+  const command = requestedCommand(argv);
   const cacheFile = codeCacheFile(bundleIdentity(bundle), isCommandName(command) ? command : 'other', env, `${VERSION}-${process.version}`);
   const { runCli } = requireWithCodeCache(bundle, cacheFile) as typeof import('./run-cli.js');
   return runCli(argv, io);

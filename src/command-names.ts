@@ -6,3 +6,8 @@ export type CommandName = (typeof COMMAND_NAMES)[number];
 export function isCommandName(word: string | undefined): word is CommandName {
   return (COMMAND_NAMES as readonly (string | undefined)[]).includes(word);
 }
+
+/** The first word that is not a flag: the command the user asked for. */
+export function requestedCommand(argv: readonly string[]): string | undefined {
+  return argv.find((arg) => !arg.startsWith('-'));
+}

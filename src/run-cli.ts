@@ -4,7 +4,7 @@ import type { CommandModule, Context, Io } from './context.js';
 import { ExitError, MqError, UsageError, exitCodeFor } from './errors.js';
 import { withGlobalOptions } from './connection/options.js';
 import { closest } from './suggest.js';
-import { COMMAND_NAMES, isCommandName, type CommandName } from './command-names.js';
+import { COMMAND_NAMES, isCommandName, requestedCommand, type CommandName } from './command-names.js';
 import type { Ui } from './ui.js';
 
 interface CommandEntry {
@@ -29,11 +29,6 @@ export const COMMANDS: Record<CommandName, CommandEntry> = {
 
 /** A reader that goes away (`mq ... | head -1`) is not an error; streaming commands watch for it themselves. */
 function ignoreClosedPipe(): void {}
-
-/** The first word that is not a flag: the command the user asked for. */
-function requestedCommand(argv: readonly string[]): string | undefined {
-  return argv.find((arg) => !arg.startsWith('-'));
-}
 
 /**
  * The whole CLI: parse, run one command, and turn whatever happened into an exit code.

@@ -249,6 +249,17 @@ describe('-l: one message per line', () => {
     await sub.quiet(200);
   });
 
+  test('message ids count up 1, 2, 3 ... as mosquitto_pub numbers them, not the lowest free id again', async () => {
+    const t = prefix('mids');
+    const sub = await subscribe(`${t}/#`);
+    const lines = Array.from({ length: 30 }, (_, i) => `m${i}`);
+    const result = await pub(['-t', `${t}/l`, '-l', '-q', '1', '-M', '2', '-d'], lines.join('\n') + '\n');
+    assert.equal(result.code, 0, result.stderr);
+    const mids = result.stderr.split('\n').flatMap((l) => /sending PUBLISH \(d0, q1, r0, m(\d+),/.exec(l)?.[1] ?? []).map(Number);
+    assert.deepEqual(mids, Array.from({ length: 30 }, (_, i) => i + 1));
+    assert.equal((await sub.waitFor(30)).length, 30);
+  });
+
   test('a topic alias: the first PUBLISH carries the topic, the rest only the alias, and all arrive whole', async () => {
     const t = prefix('alias');
     const sub = await subscribe(`${t}/#`);

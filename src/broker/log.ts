@@ -74,11 +74,6 @@ export function refusedLine(info: ConnectInfo, reason: string, returnCode: numbe
   return `Client ${id} from ${info.address} ${details(info)} refused, not authorised: ${reason} (CONNACK ${returnCode}).`;
 }
 
-export function unsupportedVersionLine(info: ConnectInfo): string {
-  const id = info.clientId === '' ? '<unknown>' : printable(info.clientId);
-  return `Client ${id} from ${info.address} ${details(info)} refused: MQTT v5 is not supported, only 3.1 and 3.1.1 (CONNACK 132).`;
-}
-
 export function disconnectedLine(clientId: string, reason: DisconnectReason): string {
   const id = printable(clientId);
   switch (reason.kind) {

@@ -12,9 +12,9 @@ import { describeFsError } from '../passwd/file.js';
 import { decideLogin, type PasswordTable } from './auth.js';
 import {
   connectedLine, connectionFailedLine, disconnectedLine, formatAddress, newConnectionLine, refusedLine,
-  subscribedLine, unsubscribedLine, unsupportedVersionLine, willLine, type ConnectInfo, type DisconnectReason,
+  subscribedLine, unsubscribedLine, willLine, type ConnectInfo, type DisconnectReason,
 } from './log.js';
-import { connackV3, connackV5 } from './packets.js';
+import { connackV3 } from './packets.js';
 import { listenerUrl, type BrokerSettings, type ListenerKind, type ListenerSettings } from './settings.js';
 
 export interface StartOptions {
@@ -39,9 +39,6 @@ export interface RunningBroker {
   /** Stop listening, disconnect every client and release everything. Safe to call twice. */
   close(): Promise<void>;
 }
-
-/** What a v5 client is told; aedes 1.x speaks MQTT 3.1 and 3.1.1 only. */
-const V5_UNSUPPORTED = 'mq broker supports MQTT 3.1 and 3.1.1 only; connect with -V 311';
 
 interface Peer {
   address: string;
@@ -82,30 +79,19 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
       const peer = peers.get(client.conn);
       const info = connectInfo(packet, peer);
       connects.set(client, info);
-      if (info.protocolVersion === 5) {
-        // Refuse in the client's own protocol: a wrong password still reads as 135, as with mosquitto.
-        decideLogin({ table, allowAnonymous: settings.allowAnonymous }, { username: packet.username, password: packet.password })
-          .then((decision) => {
-            log(decision.ok ? unsupportedVersionLine(info) : refusedLine(info, decision.reason, 135));
-            const connack = decision.ok ? connackV5(132, V5_UNSUPPORTED) : connackV5(135);
-            client.conn.write(connack, () => callback(refuseWith(new Error('refused')), false));
-          }, (error: unknown) => callback(error as Error, false));
-        return;
-      }
       if (packet.clientId === '' && packet.clean === false) {
         // [MQTT-3.1.3-8]: a session needs a client id to be found again.
         log(`Client <unknown> from ${info.address} refused: a zero-length client id needs a clean session (CONNACK 2).`);
         client.conn.write(connackV3(2), () => callback(refuseWith(new Error('refused')), false));
         return;
       }
-      // Name anonymous-id clients as mosquitto does (auto-UUID), so logs read the same.
-      if (packet.clientId === '') packet.clientId = `auto-${randomUUID().toUpperCase()}`;
       callback(null, true);
     },
 
     authenticate(client, username, password, done) {
       decideLogin({ table, allowAnonymous: settings.allowAnonymous }, { username, password }).then((decision) => {
         if (decision.ok) {
+          nameAnonymous(client);
           credentials.set(client, { username, password });
           const previous = clients()[client.id];
           if (previous && previous !== client) takenOver.add(previous);
@@ -113,8 +99,9 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
           return;
         }
         const info = connects.get(client);
-        if (info) log(refusedLine(info, decision.reason, 5));
-        // mosquitto answers a refused login with 5 (not authorised), never 4.
+        // mosquitto answers a refused login with 5 (not authorised), never 4; aedes sends it to a v5
+        // client as 135, as mosquitto does.
+        if (info) log(refusedLine(info, decision.reason, info.protocolVersion === 5 ? 135 : 5));
         const error = Object.assign(refuseWith(new Error('not authorised')), { returnCode: 5 }) as AuthenticateError;
         done(error, null);
       }, (error: unknown) => done(Object.assign(error as Error, { returnCode: 3 }) as AuthenticateError, null));
@@ -240,6 +227,18 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
       return closing;
     },
   };
+}
+
+/**
+ * Name a client that sent an empty client id as mosquitto does (auto-UUID), so logs read the same.
+ * aedes named it aedes_UUID before our authenticate hook ran, and only sends the CONNACK (with the
+ * v5 Assigned Client Identifier) and registers the client after it, so renaming here is complete.
+ */
+function nameAnonymous(client: Client): void {
+  const internals = client as unknown as { id: string; _assignedClientId?: string };
+  if (internals._assignedClientId === undefined) return;
+  internals.id = `auto-${randomUUID().toUpperCase()}`;
+  internals._assignedClientId = internals.id;
 }
 
 function connectInfo(packet: ConnectPacket, peer: Peer | undefined): ConnectInfo {

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { buildPasswordTable, decideLogin, type PasswordTable } from '../../src/broker/auth.ts';
 import {
   connectedLine, disconnectedLine, formatAddress, printable, refusedLine, subscribedLine, timestamp,
-  unsupportedVersionLine, willLine, type ConnectInfo,
+  willLine, type ConnectInfo,
 } from '../../src/broker/log.ts';
 import { parseMosquittoConf } from '../../src/broker/mosquitto-conf.ts';
-import { connackV3, connackV5 } from '../../src/broker/packets.ts';
+import { connackV3 } from '../../src/broker/packets.ts';
 import { isLoopback, listenerUrl, parsePort, resolveBrokerSettings } from '../../src/broker/settings.ts';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 import { parsePasswordFile, toFileString } from '../../src/passwd/file.ts';
@@ -194,7 +194,7 @@ describe('-v log lines', () => {
     [connectedLine(info), "New client connected from 127.0.0.1:48854 as subber (p2, c1, k60, u'alice')."],
     [connectedLine({ ...info, protocolVersion: 3, clean: false, keepalive: 0, username: undefined }), 'New client connected from 127.0.0.1:48854 as subber (p1, c0, k0).'],
     [refusedLine({ ...info, clientId: '' }, 'wrong password', 5), "Client <unknown> from 127.0.0.1:48854 (p2, c1, k60, u'alice') refused, not authorised: wrong password (CONNACK 5)."],
-    [unsupportedVersionLine({ ...info, protocolVersion: 5 }), "Client subber from 127.0.0.1:48854 (p5, c1, k60, u'alice') refused: MQTT v5 is not supported, only 3.1 and 3.1.1 (CONNACK 132)."],
+    [refusedLine({ ...info, protocolVersion: 5 }, 'wrong password', 135), "Client subber from 127.0.0.1:48854 (p5, c1, k60, u'alice') refused, not authorised: wrong password (CONNACK 135)."],
     [willLine('c1', { topic: 'w', bytes: 3, qos: 1, retain: true }), "Will message specified by c1 (3 bytes) (r1, q1) on 'w'."],
     [disconnectedLine('c1', { kind: 'disconnect' }), 'Client c1 disconnected.'],
     [disconnectedLine('c1', { kind: 'closed' }), 'Client c1 closed its connection.'],
@@ -221,14 +221,4 @@ describe('-v log lines', () => {
 
 describe('CONNACK bytes', () => {
   test('v3.1.1 identifier rejected', () => assert.deepEqual([...connackV3(2)], [0x20, 0x02, 0x00, 0x02]));
-  test('v5 not authorised, no properties', () => assert.deepEqual([...connackV5(135)], [0x20, 0x03, 0x00, 0x87, 0x00]));
-  test('v5 unsupported protocol version with a reason string', () => {
-    assert.deepEqual([...connackV5(132, 'no')], [0x20, 0x08, 0x00, 0x84, 0x05, 0x1f, 0x00, 0x02, 0x6e, 0x6f]);
-  });
-  test('remaining length over 127 uses two bytes', () => {
-    const packet = connackV5(132, 'x'.repeat(200));
-    // body = flags + code + property length (2 bytes: 203) + 203 bytes of properties = 207 = 0xCF 0x01
-    assert.deepEqual([...packet.subarray(0, 7)], [0x20, 0xcf, 0x01, 0x00, 0x84, 0xcb, 0x01]);
-    assert.equal(packet.length, 210);
-  });
 });

@@ -3,8 +3,38 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => spawnSync('test', ['-x', p]).status === 0) ?? 'mosquitto';
+const installed = (file: string) => spawnSync('test', ['-x', file]).status === 0;
+const onPath = (name: string) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+
+/** mosquitto's broker binary, when it is installed. */
+export const MOSQUITTO_BROKER = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find(installed);
+export const MOSQUITTO = MOSQUITTO_BROKER ?? 'mosquitto';
+
+/**
+ * Which broker the end-to-end tests run against: mosquitto where it is installed, else `mq broker`.
+ * MQ_TEST_BROKER=mq forces mq broker (and =mosquitto forces mosquitto, failing where it is missing).
+ */
+export const BROKER_KIND: 'mosquitto' | 'mq' =
+  process.env.MQ_TEST_BROKER === 'mq' ? 'mq'
+  : process.env.MQ_TEST_BROKER === 'mosquitto' ? 'mosquitto'
+  : MOSQUITTO_BROKER ? 'mosquitto' : 'mq';
+
+/** Every skip reason starts with this, so the test script can count them and say what to install. */
+export const SKIP_PREFIX = 'needs mosquitto:';
+
+/** Skip reason for a test that compares with mosquitto's own clients (false when they are here). */
+export const needsMosquittoClients: string | false =
+  onPath('mosquitto_pub') && onPath('mosquitto_sub') ? false : `${SKIP_PREFIX} compares with mosquitto's clients, which are not installed`;
+
+/**
+ * Skip reason for a test that needs the mosquitto broker itself (its log format, ACLs, persistence
+ * across restarts): false when the tests run against mosquitto.
+ */
+export function needsMosquittoBroker(what: string): string | false {
+  return BROKER_KIND === 'mosquitto' ? false : `${SKIP_PREFIX} ${what}; running against mq broker`;
+}
 
 /** A free TCP port on 127.0.0.1 (bind port 0, read it, release it). */
 export async function freePort(): Promise<number> {
@@ -82,8 +112,14 @@ export interface Broker {
   reload(): Promise<void>;
 }
 
+/** The broker the tests run against (BROKER_KIND) on a free 127.0.0.1 port. */
+export async function startBroker(options: BrokerOptions = {}): Promise<Broker> {
+  return BROKER_KIND === 'mosquitto' ? startMosquitto(options) : startMqBroker(options);
+}
+
 /** A real mosquitto on a free 127.0.0.1 port with a generated config in a temp folder. */
 export async function startMosquitto(options: BrokerOptions = {}): Promise<Broker> {
+  if (!MOSQUITTO_BROKER) throw new Error('mosquitto is not installed (apt-get install mosquitto), and MQ_TEST_BROKER=mosquitto asks for it');
   const dir = mkdtempSync(path.join(tmpdir(), 'mq-broker-'));
   const port = await freePort();
   const tls = options.tls === true ? makeTlsMaterial() : options.tls || undefined;
@@ -142,6 +178,73 @@ export async function startMosquitto(options: BrokerOptions = {}): Promise<Broke
       const before = log.length;
       child.kill('SIGHUP');
       await waitFor(() => log.slice(before).includes('Reloading config'), 5000, () => 'mosquitto did not reload');
+    },
+  };
+}
+
+/**
+ * `mq broker` (the built bin/mq.js) on a free 127.0.0.1 port, configured through the same
+ * mosquitto.conf subset: listeners, allow_anonymous, password_file, TLS files and log types.
+ * It keeps sessions and retained messages in memory only, so restart() starts it empty.
+ */
+export async function startMqBroker(options: BrokerOptions = {}): Promise<Broker> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mq-broker-'));
+  const port = await freePort();
+  const tls = options.tls === true ? makeTlsMaterial() : options.tls || undefined;
+  const tlsPort = tls ? await freePort() : undefined;
+  const lines = [
+    `listener ${port} 127.0.0.1`,
+    `allow_anonymous ${options.allowAnonymous ?? !options.passwordFile}`,
+    ...(options.logTypes ?? ['all']).map((type) => `log_type ${type}`),
+  ];
+  if (options.passwordFile) lines.push(`password_file ${options.passwordFile}`);
+  if (tls && tlsPort) {
+    lines.push(`listener ${tlsPort} 127.0.0.1`, `cafile ${tls.caFile}`, `certfile ${tls.certFile}`, `keyfile ${tls.keyFile}`);
+  }
+  if (options.extraConfig) lines.push(options.extraConfig);
+  const configFile = path.join(dir, 'mosquitto.conf');
+  writeFileSync(configFile, lines.join('\n') + '\n');
+
+  let log = '';
+  let child: ChildProcess;
+  const launch = async () => {
+    log = '';
+    const mq = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/mq.js');
+    child = spawn(process.execPath, [mq, 'broker', '-c', configFile], {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.config'), NO_COLOR: '1', LANG: 'C.UTF-8' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => { log += chunk; });
+    await waitFor(() => log.includes('mq broker listening on') || child.exitCode !== null, 10_000, () => `mq broker did not start:\n${log}`);
+    if (child.exitCode !== null) throw new Error(`mq broker exited (${child.exitCode}):\n${log}`);
+    await waitForPort(port).catch((error: Error) => { throw new Error(`${error.message}; mq broker log:\n${log}`); });
+  };
+  const stop = async () => {
+    if (!child || child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  };
+  await launch();
+  return {
+    host: '127.0.0.1',
+    port,
+    ...(tlsPort ? { tlsPort } : {}),
+    ...(tls ? { tls } : {}),
+    dir,
+    configFile,
+    log: () => log,
+    stop,
+    async restart() {
+      await stop();
+      await launch();
+    },
+    async reload() {
+      const before = log.length;
+      child.kill('SIGHUP');
+      await waitFor(() => /Reloaded |Could not reload|SIGHUP/.test(log.slice(before)), 5000, () => 'mq broker did not reload');
     },
   };
 }

@@ -5,8 +5,23 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const installed = (file: string) => spawnSync('test', ['-x', file]).status === 0;
-const onPath = (name: string) => spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+/**
+ * MQ_TEST_WITHOUT_MOSQUITTO=1: run as on a machine without mosquitto, although it is installed here.
+ * The helpers report neither its broker nor its clients, and commands named mosquitto* resolve to
+ * stand-ins that fail (exit 127), so a test that calls one without a skip reason fails loudly.
+ */
+export const WITHOUT_MOSQUITTO = process.env.MQ_TEST_WITHOUT_MOSQUITTO === '1';
+
+const installed = (file: string) => !WITHOUT_MOSQUITTO && spawnSync('test', ['-x', file]).status === 0;
+const onPath = (name: string) => !WITHOUT_MOSQUITTO && spawnSync('sh', ['-c', `command -v ${name}`]).status === 0;
+
+if (WITHOUT_MOSQUITTO) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'mq-no-mosquitto-'));
+  for (const name of ['mosquitto', 'mosquitto_pub', 'mosquitto_sub', 'mosquitto_rr', 'mosquitto_passwd']) {
+    writeFileSync(path.join(dir, name), `#!/bin/sh\necho "${name}: not installed (MQ_TEST_WITHOUT_MOSQUITTO=1)" >&2\nexit 127\n`, { mode: 0o755 });
+  }
+  process.env.PATH = `${dir}:${process.env.PATH}`;
+}
 
 /** mosquitto's broker binary, when it is installed. */
 export const MOSQUITTO_BROKER = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find(installed);
@@ -21,19 +36,36 @@ export const BROKER_KIND: 'mosquitto' | 'mq' =
   : process.env.MQ_TEST_BROKER === 'mosquitto' ? 'mosquitto'
   : MOSQUITTO_BROKER ? 'mosquitto' : 'mq';
 
-/** Every skip reason starts with this, so the test script can count them and say what to install. */
+/**
+ * Every skip reason about mosquitto starts with this, so scripts/test.mjs can count them and say
+ * what to install. (No "#" in reasons: TAP would escape it.)
+ */
 export const SKIP_PREFIX = 'needs mosquitto:';
 
 /** Skip reason for a test that compares with mosquitto's own clients (false when they are here). */
 export const needsMosquittoClients: string | false =
-  onPath('mosquitto_pub') && onPath('mosquitto_sub') ? false : `${SKIP_PREFIX} compares with mosquitto's clients, which are not installed`;
+  onPath('mosquitto_pub') && onPath('mosquitto_sub') && onPath('mosquitto_rr') ? false
+  : `${SKIP_PREFIX} compares with mosquitto_pub, mosquitto_sub or mosquitto_rr (package mosquitto-clients), not installed`;
+
+/** Skip reason for a test that compares with mosquitto_passwd (package mosquitto; false when it is here). */
+export const needsMosquittoPasswd: string | false =
+  onPath('mosquitto_passwd') ? false : `${SKIP_PREFIX} compares with mosquitto_passwd (package mosquitto), not installed`;
 
 /**
- * Skip reason for a test that needs the mosquitto broker itself (its log format, ACLs, persistence
- * across restarts): false when the tests run against mosquitto.
+ * Skip reason for a test that needs the mosquitto broker itself (its ACLs, persistence across
+ * restarts, log lines only mosquitto writes): false when the tests run against mosquitto.
  */
 export function needsMosquittoBroker(what: string): string | false {
-  return BROKER_KIND === 'mosquitto' ? false : `${SKIP_PREFIX} ${what}; running against mq broker`;
+  if (BROKER_KIND === 'mosquitto') return false;
+  return `${SKIP_PREFIX} ${what}; ${MOSQUITTO_BROKER ? 'MQ_TEST_BROKER=mq runs the tests against mq broker' : 'the broker (package mosquitto) is not installed'}`;
+}
+
+/**
+ * Skip reason for a test that starts mosquitto next to mq broker to compare the two: it runs
+ * wherever mosquitto is installed, MQ_TEST_BROKER=mq or not.
+ */
+export function needsMosquittoInstalled(what: string): string | false {
+  return MOSQUITTO_BROKER ? false : `${SKIP_PREFIX} ${what}; the broker (package mosquitto) is not installed`;
 }
 
 /** A free TCP port on 127.0.0.1 (bind port 0, read it, release it). */
@@ -205,19 +237,24 @@ export async function startMqBroker(options: BrokerOptions = {}): Promise<Broker
   const configFile = path.join(dir, 'mosquitto.conf');
   writeFileSync(configFile, lines.join('\n') + '\n');
 
+  // -v: mq broker's connect, subscribe and disconnect lines (mosquitto's log_type notice and
+  // subscribe lines), for mq builds that take only the packet lines (debug) from log_type.
+  const logTypes = options.logTypes ?? ['all'];
+  const verbose = logTypes.includes('all') || logTypes.includes('notice') ? ['-v'] : [];
+  // One log across restarts, as mosquitto's: tests count lines from an offset taken before restart().
   let log = '';
   let child: ChildProcess;
   const launch = async () => {
-    log = '';
+    const from = log.length;
     const mq = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/mq.js');
-    child = spawn(process.execPath, [mq, 'broker', '-c', configFile], {
+    child = spawn(process.execPath, [mq, 'broker', '-c', configFile, ...verbose], {
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.config'), NO_COLOR: '1', LANG: 'C.UTF-8' },
       stdio: ['ignore', 'ignore', 'pipe'],
     });
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (chunk: string) => { log += chunk; });
-    await waitFor(() => log.includes('mq broker listening on') || child.exitCode !== null, 10_000, () => `mq broker did not start:\n${log}`);
+    await waitFor(() => log.slice(from).includes('mq broker listening on') || child.exitCode !== null, 10_000, () => `mq broker did not start:\n${log}`);
     if (child.exitCode !== null) throw new Error(`mq broker exited (${child.exitCode}):\n${log}`);
     await waitForPort(port).catch((error: Error) => { throw new Error(`${error.message}; mq broker log:\n${log}`); });
   };

@@ -2,7 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startMosquitto, waitFor, type Broker } from './helpers/broker.ts';
+import { startBroker, waitFor, type Broker } from './helpers/broker.ts';
 import { runMq, spawnMq, tempDir } from './helpers/run.ts';
 
 /**
@@ -12,7 +12,7 @@ import { runMq, spawnMq, tempDir } from './helpers/run.ts';
  */
 
 let broker: Broker;
-before(async () => { broker = await startMosquitto(); });
+before(async () => { broker = await startBroker(); });
 after(async () => { await broker.stop(); });
 
 const cacheFiles = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.v8cache')).sort();

@@ -1,7 +1,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import mqtt, { type MqttClient } from 'mqtt';
-import { startMosquitto, waitFor, type Broker } from './helpers/broker.ts';
+import { startBroker, waitFor, type Broker } from './helpers/broker.ts';
 import { spawnMq, type Running } from './helpers/run.ts';
 
 /**
@@ -16,7 +16,7 @@ const clients: MqttClient[] = [];
 const running: Running[] = [];
 
 // Quiet log: at log_type all the broker would spend more time logging than routing.
-before(async () => { broker = await startMosquitto({ logTypes: ['error', 'warning', 'notice', 'information'] }); });
+before(async () => { broker = await startBroker({ logTypes: ['error', 'warning', 'notice', 'information'] }); });
 after(async () => {
   for (const r of running) if (r.child.exitCode === null) r.child.kill('SIGKILL');
   for (const c of clients) c.end(true);

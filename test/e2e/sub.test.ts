@@ -1,33 +1,83 @@
-import { after, before, describe, test } from 'node:test';
+import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startMosquitto, waitFor, type Broker } from './helpers/broker.ts';
+import mqtt, { type IClientPublishOptions, type MqttClient } from 'mqtt';
+import { needsMosquittoClients, startBroker, waitFor, type Broker } from './helpers/broker.ts';
 import { MQ, runMq, spawnMq, tempDir, testEnv, type RunResult, type Running } from './helpers/run.ts';
 
 /**
- * mq sub against a real mosquitto: a fixed corpus of messages (text, empty, binary with NUL and
- * 0xff, multi-line, UTF-8, JSON, retained, QoS 0/1/2, v5 properties), published with mosquitto_pub,
- * and the exact stdout bytes of each option, side by side with mosquitto_sub where it defines them.
+ * mq sub against a real broker (mosquitto, or mq broker where it is missing): a fixed corpus of
+ * messages (text, empty, binary with NUL and 0xff, multi-line, UTF-8, JSON, retained, QoS 0/1/2, v5
+ * properties) and the exact stdout bytes of each option, side by side with mosquitto_sub where it
+ * defines them (those comparisons are skipped where mosquitto's clients are not installed).
  */
 
 let broker: Broker;
 let ids = 0;
 const running: Running[] = [];
+/** The publishing clients, one per protocol version (3.1.1 and 5), connected on first use. */
+const publishers = new Map<4 | 5, Promise<MqttClient>>();
 
-before(async () => { broker = await startMosquitto(); });
+before(async () => { broker = await startBroker(); });
 after(async () => {
   for (const r of running) if (r.child.exitCode === null) r.child.kill('SIGKILL');
+  for (const client of publishers.values()) (await client).end(true);
   await broker.stop();
 });
 
 const port = () => String(broker.port);
 const nextId = (name: string) => `${name}-${process.pid}-${++ids}`;
 
-function mosquittoPub(args: string[], input?: Buffer): void {
-  const r = spawnSync('mosquitto_pub', ['-h', '127.0.0.1', '-p', port(), ...args], { input: input ?? Buffer.alloc(0), timeout: 10_000 });
-  assert.equal(r.status, 0, `mosquitto_pub ${args.join(' ')}: ${String(r.stderr)}`);
+/**
+ * Publish what `mosquitto_pub ARGS` would (the flags used here: -t, -m, -n, -s with `input`, -q,
+ * -r, -V 5, -D publish PROPERTY VALUE), from an MQTT.js client in this process. Resolves once the
+ * exchange is complete (PUBACK, PUBCOMP; a QoS 0 message is written), and the messages of one
+ * version go over one connection, so they reach the broker in the order of the calls.
+ */
+async function publish(args: string[], input?: Buffer): Promise<void> {
+  let topic: string | undefined;
+  let payload: Buffer | undefined;
+  let version: 4 | 5 = 4;
+  const options: IClientPublishOptions = { qos: 0, retain: false };
+  const properties: NonNullable<IClientPublishOptions['properties']> = {};
+  const userProperties: Record<string, string[]> = {};
+  for (let i = 0; i < args.length; i++) {
+    const flag = args[i];
+    const value = () => { const v = args[++i]; assert.ok(v !== undefined, `${flag} needs a value`); return v; };
+    switch (flag) {
+      case '-t': topic = value(); break;
+      case '-m': payload = Buffer.from(value()); break;
+      case '-n': payload = Buffer.alloc(0); break;
+      case '-s': payload = input ?? Buffer.alloc(0); break;
+      case '-q': options.qos = Number(value()) as 0 | 1 | 2; break;
+      case '-r': options.retain = true; break;
+      case '-V': assert.equal(value(), '5'); version = 5; break;
+      case '-D': {
+        assert.equal(value(), 'publish');
+        const name = value();
+        if (name === 'user-property') {
+          const key = value();
+          (userProperties[key] ??= []).push(value());
+        } else if (name === 'content-type') properties.contentType = value();
+        else if (name === 'response-topic') properties.responseTopic = value();
+        else if (name === 'correlation-data') properties.correlationData = Buffer.from(value());
+        else if (name === 'payload-format-indicator') properties.payloadFormatIndicator = value() === '1';
+        else assert.fail(`publish(): no -D publish ${name}`);
+        break;
+      }
+      default: assert.fail(`publish(): no ${flag}`);
+    }
+  }
+  assert.ok(topic !== undefined && payload !== undefined, `publish(): a topic and a message are needed: ${args.join(' ')}`);
+  if (Object.keys(userProperties).length > 0) properties.userProperties = userProperties;
+  if (Object.keys(properties).length > 0) options.properties = properties;
+  if (!publishers.has(version)) {
+    publishers.set(version, mqtt.connectAsync({ host: '127.0.0.1', port: broker.port, protocolVersion: version, reconnectPeriod: 0 }));
+  }
+  const client = await publishers.get(version)!;
+  await client.publishAsync(topic, payload, options);
 }
 
 /** The broker acknowledged this client's SUBSCRIBE. */
@@ -69,7 +119,7 @@ function startMosquittoSub(args: string[], id = nextId('mosq')): { id: string; d
 async function publishCorpus(prefix: string, mosquittoSubIds: string[]): Promise<void> {
   let qos2Sent = 0;
   const qos2 = async (args: string[], input?: Buffer) => {
-    mosquittoPub(['-q', '2', ...args], input);
+    await publish(['-q', '2', ...args], input);
     qos2Sent += 1;
     await waitFor(() => {
       const log = broker.log();
@@ -78,13 +128,13 @@ async function publishCorpus(prefix: string, mosquittoSubIds: string[]): Promise
       return mosquittoSubIds.every(done);
     }, 10_000, () => `a mosquitto_sub did not complete QoS 2 message ${qos2Sent}`);
   };
-  mosquittoPub(['-t', `${prefix}/text`, '-m', 'hello world']);
-  mosquittoPub(['-t', `${prefix}/empty`, '-n']);
-  mosquittoPub(['-t', `${prefix}/binary`, '-q', '1', '-s'], Buffer.from([0x00, 0x01, 0xff, 0x41, 0x00]));
+  await publish(['-t', `${prefix}/text`, '-m', 'hello world']);
+  await publish(['-t', `${prefix}/empty`, '-n']);
+  await publish(['-t', `${prefix}/binary`, '-q', '1', '-s'], Buffer.from([0x00, 0x01, 0xff, 0x41, 0x00]));
   await qos2(['-t', `${prefix}/multi`, '-s'], Buffer.from('line1\nline2'));
-  mosquittoPub(['-t', `${prefix}/utf8`, '-q', '1', '-m', 'café ☕']);
-  mosquittoPub(['-t', `${prefix}/json`, '-m', '{"temp":31.5,"status":"alarm"}']);
-  mosquittoPub(['-t', `${prefix}/retained`, '-q', '1', '-r', '-m', 'kept']);
+  await publish(['-t', `${prefix}/utf8`, '-q', '1', '-m', 'café ☕']);
+  await publish(['-t', `${prefix}/json`, '-m', '{"temp":31.5,"status":"alarm"}']);
+  await publish(['-t', `${prefix}/retained`, '-q', '1', '-r', '-m', 'kept']);
   await qos2(['-t', `${prefix}/props`, '-V', '5',
     '-D', 'publish', 'content-type', 'text/plain',
     '-D', 'publish', 'user-property', 'k1', 'v1',
@@ -104,38 +154,45 @@ interface Variant {
   args: string[];
   /** Exact stdout; a function of the topic prefix. */
   expected?: (prefix: string) => Buffer;
-  /** Also run mosquitto_sub with these flags and require the same bytes. */
+  /** Also run mosquitto_sub with these flags and require the same bytes (a subtest, skipped without it). */
   compare?: boolean;
   check?: (result: RunResult, prefix: string) => void;
 }
 
 /**
  * Every variant subscribes at once (QoS 2, so each message keeps its QoS), the corpus is
- * published once, and each subscriber ends by -C.
+ * published once, and each subscriber ends by -C. The comparisons with mosquitto_sub are subtests
+ * of `t`, skipped where mosquitto's clients are not installed.
  */
-async function runVariants(prefix: string, variants: Variant[], extra: string[] = []): Promise<void> {
-  const subs = variants.map((v) => ({ v, mq: startSub(['-t', `${prefix}/#`, '-q', '2', ...extra, ...v.args]), mosq: v.compare ? startMosquittoSub(['-t', `${prefix}/#`, '-q', '2', ...extra, ...v.args]) : undefined }));
+async function runVariants(t: TestContext, prefix: string, variants: Variant[], extra: string[] = []): Promise<void> {
+  const withMosquittoSub = (v: Variant) => v.compare === true && !needsMosquittoClients;
+  const subs = variants.map((v) => ({ v, mq: startSub(['-t', `${prefix}/#`, '-q', '2', ...extra, ...v.args]), mosq: withMosquittoSub(v) ? startMosquittoSub(['-t', `${prefix}/#`, '-q', '2', ...extra, ...v.args]) : undefined }));
   await Promise.all(subs.flatMap((s) => [subscribed(s.mq.id), ...(s.mosq ? [subscribed(s.mosq.id)] : [])]));
   await publishCorpus(prefix, subs.flatMap((s) => (s.mosq ? [s.mosq.id] : [])));
-  for (const { v, mq, mosq } of subs) {
+  const results = new Map<Variant, RunResult>();
+  for (const { v, mq } of subs) {
     const result = await mq.done;
+    results.set(v, result);
     assert.equal(result.code, 0, `${v.name}: exit ${result.code}, stderr: ${result.stderr}`);
     assert.equal(result.stderr, '', `${v.name}: stderr`);
     if (v.expected) assert.deepEqual(result.stdoutBytes, v.expected(prefix), `${v.name}: ${JSON.stringify(result.stdout)}`);
-    if (mosq) {
-      const reference = await mosq.done;
+    v.check?.(result, prefix);
+  }
+  for (const { v, mosq } of subs.filter((s) => s.v.compare)) {
+    await t.test(`${v.name}: the same bytes as mosquitto_sub`, { skip: needsMosquittoClients }, async () => {
+      const result = results.get(v)!;
+      const reference = await mosq!.done;
       assert.equal(reference.code, 0, `mosquitto_sub ${v.name}: ${reference.stderr}`);
       assert.deepEqual(result.stdoutBytes, reference.stdoutBytes, `${v.name}: mq ${JSON.stringify(result.stdout)} vs mosquitto_sub ${JSON.stringify(reference.stdout)}`);
-    }
-    v.check?.(result, prefix);
+    });
   }
 }
 
 const all = ['-C', String(CORPUS_SIZE)];
 
 describe('the corpus, live, MQTT 3.1.1', () => {
-  test('default, -v, -N, -v -N, -T, --grep, --where, --encoding, --json: exact bytes', async () => {
-    await runVariants('c311', [
+  test('default, -v, -N, -v -N, -T, --grep, --where, --encoding, --json: exact bytes', async (t) => {
+    await runVariants(t, 'c311', [
       {
         name: 'default', args: all, compare: true,
         expected: () => bytes('hello world\n', [0, 1, 0xff, 0x41, 0, 0x0a], 'line1\nline2\n', 'café ☕\n', '{"temp":31.5,"status":"alarm"}\n', 'kept\n', 'p\n'),
@@ -189,8 +246,8 @@ describe('the corpus, live, MQTT 3.1.1', () => {
     ]);
   });
 
-  test('-F: a sample of conversions, byte for byte with mosquitto_sub', async () => {
-    await runVariants('f311', [
+  test('-F: a sample of conversions, byte for byte with mosquitto_sub', async (t) => {
+    await runVariants(t, 'f311', [
       { name: '%t|%p|%l|%q|%r', args: [...all, '-F', '%t|%p|%l|%q|%r'], compare: true,
         expected: (p) => bytes(`${p}/text|hello world|11|0|0\n`, `${p}/empty||0|0|0\n`, `${p}/binary|`, [0, 1, 0xff, 0x41, 0], '|5|1|0\n', `${p}/multi|line1\nline2|11|2|0\n`,
           `${p}/utf8|café ☕|9|1|0\n`, `${p}/json|{"temp":31.5,"status":"alarm"}|30|0|0\n`, `${p}/retained|kept|4|1|0\n`, `${p}/props|p|1|2|0\n`) },
@@ -221,8 +278,8 @@ describe('the corpus, live, MQTT 3.1.1', () => {
 });
 
 describe('the corpus, live, MQTT v5', () => {
-  test('v5 properties: -F %C %R %P %F %D and default output', async () => {
-    await runVariants('c5', [
+  test('v5 properties: -F %C %R %P %F %D and default output', async (t) => {
+    await runVariants(t, 'c5', [
       { name: 'default', args: all, compare: true },
       { name: '-v', args: [...all, '-v'], compare: true },
       {
@@ -233,8 +290,8 @@ describe('the corpus, live, MQTT v5', () => {
     ], ['-V', '5']);
   });
 
-  test('--retain-as-published keeps the retain flag of a live message; without it the broker clears it', async () => {
-    await runVariants('rap5', [
+  test('--retain-as-published keeps the retain flag of a live message; without it the broker clears it', async (t) => {
+    await runVariants(t, 'rap5', [
       { name: 'rap', args: ['-C', '1', '-F', '%r %p', '--retain-as-published', '--grep', 'kept'], expected: () => bytes('1 kept\n') },
       { name: 'no rap', args: ['-C', '1', '-F', '%r %p', '--grep', 'kept'], expected: () => bytes('0 kept\n') },
     ], ['-V', '5']);
@@ -242,9 +299,9 @@ describe('the corpus, live, MQTT v5', () => {
 });
 
 describe('retained messages', () => {
-  before(() => {
-    mosquittoPub(['-t', 'ret/a', '-r', '-m', 'A']);
-    mosquittoPub(['-t', 'ret/b', '-r', '-q', '1', '-m', 'B']);
+  before(async () => {
+    await publish(['-t', 'ret/a', '-r', '-m', 'A']);
+    await publish(['-t', 'ret/b', '-r', '-q', '1', '-m', 'B']);
   });
 
   test('-C 2 prints the retained messages at subscribe and exits 0', async () => {
@@ -262,7 +319,7 @@ describe('retained messages', () => {
   test('-R: retained messages are not printed and not counted', async () => {
     const sub = startSub(['-t', 'ret/a', '-R', '-C', '1', '-F', '%p %r']);
     await subscribed(sub.id);
-    mosquittoPub(['-t', 'ret/a', '-m', 'fresh']);
+    await publish(['-t', 'ret/a', '-m', 'fresh']);
     const r = await sub.done;
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'fresh 0\n');
@@ -271,7 +328,7 @@ describe('retained messages', () => {
   test('-R under v5 asks the broker for none (retain handling 2); --retain-handling overrides', async () => {
     const none = startSub(['-V', '5', '-t', 'ret/a', '-R', '-C', '1', '-d']);
     await subscribed(none.id);
-    mosquittoPub(['-t', 'ret/a', '-m', 'fresh']);
+    await publish(['-t', 'ret/a', '-m', 'fresh']);
     const r = await none.done;
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'fresh\n');
@@ -299,16 +356,16 @@ describe('retained messages', () => {
     const sub = startSub(['-t', 'ret/a', '-t', 'ret/b', '--retained-only', '-v']);
     await subscribed(sub.id);
     await waitFor(() => sub.stdout().length >= 'ret/a A\nret/b B\n'.length, 5000, () => 'retained output');
-    mosquittoPub(['-t', 'ret/b', '-m', 'fresh']);
+    await publish(['-t', 'ret/b', '-m', 'fresh']);
     const r = await sub.done;
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'ret/a A\nret/b B\n');
   });
 
   test('--remove-retained --retained-only clears them and exits once the removals are acknowledged (mosquitto hangs)', async () => {
-    mosquittoPub(['-t', 'rm/1', '-r', '-m', 'one']);
-    mosquittoPub(['-t', 'rm/2', '-r', '-q', '2', '-m', 'two']);
-    mosquittoPub(['-t', 'rmkeep/3', '-r', '-m', 'three']);
+    await publish(['-t', 'rm/1', '-r', '-m', 'one']);
+    await publish(['-t', 'rm/2', '-r', '-q', '2', '-m', 'two']);
+    await publish(['-t', 'rmkeep/3', '-r', '-m', 'three']);
     const r = await runMq(['sub', '-h', '127.0.0.1', '-p', port(), '-t', 'rm/1', '-t', 'rm/2', '-t', 'rmkeep/3', '-T', 'rmkeep/#', '--remove-retained', '--retained-only', '-v', '-W', '10']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'rm/1 one\nrm/2 two\n');
@@ -318,7 +375,7 @@ describe('retained messages', () => {
   });
 
   test('--remove-retained -C 1 removes, prints and exits 0 after the PUBACK', async () => {
-    mosquittoPub(['-t', 'rmc/1', '-r', '-m', 'gone']);
+    await publish(['-t', 'rmc/1', '-r', '-m', 'gone']);
     const r = await runMq(['sub', '-h', '127.0.0.1', '-p', port(), '-t', 'rmc/1', '--remove-retained', '-C', '1']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, 'gone\n');
@@ -335,15 +392,15 @@ describe('ends and exit codes', () => {
     assert.equal(r.stderr, 'Timed out\n');
     const sub = startSub(['-t', 'w/1', '-W', '10', '-C', '2']);
     await subscribed(sub.id);
-    mosquittoPub(['-t', 'w/1', '-m', 'a']);
-    mosquittoPub(['-t', 'w/1', '-m', 'b']);
+    await publish(['-t', 'w/1', '-m', 'a']);
+    await publish(['-t', 'w/1', '-m', 'b']);
     const ok = await sub.done;
     assert.equal(ok.code, 0, ok.stderr);
     assert.equal(ok.stdout, 'a\nb\n');
   });
 
   test('-E exits 0 once subscribed, printing no retained message', async () => {
-    mosquittoPub(['-t', 'e/1', '-r', '-q', '1', '-m', 'retained']);
+    await publish(['-t', 'e/1', '-r', '-q', '1', '-m', 'retained']);
     const r = await runMq(['sub', '-h', '127.0.0.1', '-p', port(), '-t', 'e/1', '-q', '1', '-E']);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, '');
@@ -353,7 +410,7 @@ describe('ends and exit codes', () => {
   test('-U unsubscribes after subscribing: nothing arrives', async () => {
     const sub = startSub(['-t', 'u/#', '-U', 'u/#', '-W', '1']);
     await waitFor(() => broker.log().includes(`Received UNSUBSCRIBE from ${sub.id}\n`), 5000, () => 'UNSUBSCRIBE');
-    mosquittoPub(['-t', 'u/x', '-m', 'not for us']);
+    await publish(['-t', 'u/x', '-m', 'not for us']);
     const r = await sub.done;
     assert.equal(r.code, 27);
     assert.equal(r.stdout, '');
@@ -362,7 +419,7 @@ describe('ends and exit codes', () => {
   test('--random-filter: skipped messages still count for -C', async () => {
     const sub = startSub(['-t', 'rand/#', '--random-filter', '0.1', '-C', '20', '-q', '1']);
     await subscribed(sub.id);
-    for (let i = 0; i < 20; i++) mosquittoPub(['-t', `rand/${i}`, '-q', '1', '-m', `m${i}`]);
+    for (let i = 0; i < 20; i++) await publish(['-t', `rand/${i}`, '-q', '1', '-m', `m${i}`]);
     const r = await sub.done;
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.split('\n').length - 1 < 20, `printed ${r.stdout.split('\n').length - 1} of 20 at 0.1 %`);
@@ -372,7 +429,7 @@ describe('ends and exit codes', () => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       const sub = startSub(['-t', 'sig/1', '-v']);
       await subscribed(sub.id);
-      mosquittoPub(['-t', 'sig/1', '-m', 'before the signal']);
+      await publish(['-t', 'sig/1', '-m', 'before the signal']);
       await waitFor(() => sub.stdout().length > 0, 5000, () => 'output before the signal');
       sub.child.kill(signal);
       const r = await sub.done;
@@ -396,7 +453,7 @@ describe('ends and exit codes', () => {
     await subscribed(id);
     // The first line goes to head, which exits; a later write hits the closed pipe.
     for (let i = 0; i < 50 && shell.exitCode === null && !out.includes('exit='); i++) {
-      mosquittoPub(['-t', 'head/1', '-m', `line ${i}`]);
+      await publish(['-t', 'head/1', '-m', `line ${i}`]);
       await new Promise((r) => setTimeout(r, 50));
     }
     const code = await done;
@@ -407,7 +464,7 @@ describe('ends and exit codes', () => {
   });
 
   test('colour only on a terminal: topic and payload told apart there, plain bytes in a pipe', async () => {
-    mosquittoPub(['-t', 'colour/1', '-r', '-m', 'hello']);
+    await publish(['-t', 'colour/1', '-r', '-m', 'hello']);
     const piped = await runMq(['sub', '-h', '127.0.0.1', '-p', port(), '-t', 'colour/1', '-v', '-C', '1'], { env: { NO_COLOR: undefined, TERM: 'xterm-256color' } });
     assert.equal(piped.stdout, 'colour/1 hello\n');
     if (spawnSync('script', ['--version']).status !== 0) return; // util-linux `script` gives us a terminal
@@ -434,13 +491,12 @@ describe('ends and exit codes', () => {
     await subscribed(id);
     const lines = Array.from({ length: count }, (_, i) => `message number ${i}`).join('\n') + '\n';
     // Asynchronously: the broker logs every message to a pipe this process must keep draining.
-    const pub = spawn('mosquitto_pub', ['-h', '127.0.0.1', '-p', port(), '-t', 'slow/1', '-q', '1', '-l'], { stdio: ['pipe', 'ignore', 'inherit'] });
-    pub.stdin.end(lines);
-    assert.equal(await new Promise((resolve) => pub.on('close', resolve)), 0);
+    const pub = await runMq(['pub', '-h', '127.0.0.1', '-p', port(), '-t', 'slow/1', '-q', '1', '-l'], { input: lines, timeoutMs: 60_000 });
+    assert.deepEqual([pub.code, pub.stderr], [0, '']);
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const acked = broker.log().split(`Received PUBACK from ${id} `).length - 1;
-    // What fits in the pipe and one batch, not the whole stream.
-    assert.ok(acked < count * 0.75, `acknowledged ${acked} of ${count} while nobody read`);
+    // What fits in the pipe and one batch, not the whole stream (and some: the count comes from the log).
+    assert.ok(acked > 0 && acked < count * 0.75, `acknowledged ${acked} of ${count} while nobody read`);
     writeFileSync(gate, 'go\n');
     await done;
     assert.equal(out.replace(/^\s+/, ''), `${count}\nexit=0\n`);

@@ -1,28 +1,27 @@
 /**
- * mq rr against a real mosquitto: requests and responses, correlation data, stale retained
- * messages, -W, -f/-s, the responder (-m and --exec), interplay with mosquitto_rr, the packets
- * in the broker's log (SUBACK before PUBLISH, a DISCONNECT at the end).
+ * mq rr against a real broker (mosquitto, or mq broker where it is missing): requests and
+ * responses, correlation data, stale retained messages, -W, -f/-s, the responder (-m and --exec),
+ * interplay with mosquitto_rr, the packets in the broker's log (SUBACK before PUBLISH, a DISCONNECT
+ * at the end). A refusal by ACL needs mosquitto's acl_file, on a broker of its own.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startMosquitto, waitFor, type Broker } from './helpers/broker.ts';
+import mqtt, { type IClientPublishOptions, type MqttClient } from 'mqtt';
+import { needsMosquittoBroker, needsMosquittoClients, startBroker, startMosquitto, waitFor, type Broker } from './helpers/broker.ts';
 import { runMq, spawnMq, tempDir, waitForOutput, type RunResult, type Running } from './helpers/run.ts';
 
 let broker: Broker;
 let ids = 0;
 const running: Running[] = [];
+const clients: MqttClient[] = [];
 
-before(async () => {
-  const dir = tempDir('mq-rr-acl-');
-  const acl = path.join(dir, 'acl');
-  writeFileSync(acl, ['svc/#', 'replies/#', 'mq/rr/#'].map((t) => `topic readwrite ${t}\n`).join('') + 'topic read readonly/#\n');
-  broker = await startMosquitto({ extraConfig: `acl_file ${acl}` });
-});
+before(async () => { broker = await startBroker(); });
 after(async () => {
   for (const r of running) if (r.child.exitCode === null) r.child.kill('SIGKILL');
+  for (const c of clients) c.end(true);
   await broker.stop();
 });
 
@@ -30,14 +29,21 @@ const port = () => String(broker.port);
 const nextId = (name: string) => `${name}-${process.pid}-${++ids}`;
 const net = () => ['-h', '127.0.0.1', '-p', port()];
 
-/** The broker acknowledged this client's SUBSCRIBE. */
-const subscribed = (id: string) => waitFor(() => broker.log().includes(`Sending SUBACK to ${id}\n`), 10_000, () => `${id} did not subscribe:\n${broker.log()}`);
+/** An MQTT v5 client in this process, for messages the tests publish themselves and for watching a topic. */
+async function client(): Promise<MqttClient> {
+  const c = await mqtt.connectAsync({ host: '127.0.0.1', port: broker.port, protocolVersion: 5, reconnectPeriod: 0 });
+  clients.push(c);
+  return c;
+}
+
 /** This client's lines of the broker log, without the timestamps. */
 const logOf = (id: string) => broker.log().split('\n').map((l) => l.replace(/^\d+: /, '')).filter((l) => l.startsWith(`${id} `) || l.includes(` ${id} `) || l.endsWith(` ${id}`) || l.endsWith(` ${id}.`));
 
-function mosquittoPub(args: string[]): void {
-  const r = spawnSync('mosquitto_pub', [...net(), ...args], { timeout: 10_000 });
-  assert.equal(r.status, 0, `mosquitto_pub ${args.join(' ')}: ${String(r.stderr)}`);
+/** Publish one message (QoS 1, so it has reached the broker when this resolves). */
+async function publish(topic: string, payload: string, options: IClientPublishOptions = {}): Promise<void> {
+  const c = await client();
+  await c.publishAsync(topic, payload, { qos: 1, ...options });
+  c.end();
 }
 
 /** Start `mq rr --respond` and wait until it answers. */
@@ -123,7 +129,7 @@ describe('mq rr asks, mq rr --respond answers', () => {
     assert.deepEqual([r1.code, r2.code], [0, 0]);
   });
 
-  test('mosquitto_rr asks mq rr --respond (no correlation data, -V 311 with -e)', async () => {
+  test('mosquitto_rr asks mq rr --respond (no correlation data, -V 311 with -e)', { skip: needsMosquittoClients }, async () => {
     await responder(['-t', 'svc/mosq', '-m', 'hello from mq']);
     const v5 = spawnSync('mosquitto_rr', [...net(), '-t', 'svc/mosq', '-e', 'replies/mosq', '-m', 'hi', '-W', '10'], { encoding: 'utf8', timeout: 15_000 });
     assert.deepEqual([v5.status, v5.stdout], [0, 'hello from mq\n']);
@@ -134,35 +140,37 @@ describe('mq rr asks, mq rr --respond answers', () => {
 });
 
 describe('only the response to our request', () => {
-  /** Start an asker and wait until its request is out (seen by a mosquitto_sub on the request topic). */
+  /** Start an asker and wait until its request is out (seen by a subscriber on the request topic). */
   async function askAndWait(args: string[], requestTopic: string): Promise<Running> {
-    const watcherId = nextId('watcher');
-    const watcher = spawn('mosquitto_sub', [...net(), '-i', watcherId, '-t', requestTopic, '-C', '1', '-W', '15'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    await subscribed(watcherId);
+    const watcher = await client();
+    let seen = false;
+    watcher.on('message', () => { seen = true; });
+    await watcher.subscribeAsync(requestTopic);
     const asker = spawnMq(['rr', ...net(), ...args], { timeoutMs: 20_000 });
     asker.child.stdin!.end();
     running.push(asker);
-    await new Promise((resolve) => watcher.on('close', resolve));
+    await waitFor(() => seen, 15_000, () => `the request on ${requestTopic} did not come: ${asker.stderr()}`);
+    watcher.end();
     return asker;
   }
 
   test('a response carrying another correlation data is not printed; ours is', async () => {
     const asker = await askAndWait(['-t', 'svc/cd', '-e', 'replies/cd', '--correlation-data', 'mine', '-m', 'q', '-W', '10'], 'svc/cd');
-    mosquittoPub(['-V', '5', '-t', 'replies/cd', '-m', 'for someone else', '-D', 'publish', 'correlation-data', 'theirs']);
-    mosquittoPub(['-V', '5', '-t', 'replies/cd', '-m', 'for me', '-D', 'publish', 'correlation-data', 'mine']);
+    await publish('replies/cd', 'for someone else', { properties: { correlationData: Buffer.from('theirs') } });
+    await publish('replies/cd', 'for me', { properties: { correlationData: Buffer.from('mine') } });
     const result = await asker.done;
     assert.deepEqual([result.code, result.stdout, result.stderr], [0, 'for me\n', '']);
   });
 
   test('a stale retained message on the response topic is not the response (v5 and 3.1.1)', async () => {
-    mosquittoPub(['-t', 'replies/stale', '-m', 'stale', '-r']);
+    await publish('replies/stale', 'stale', { retain: true });
     await responder(['-t', 'svc/stale', '-m', 'fresh']);
     await responder(['-t', 'svc/stale311', '-V', '311', '-e', 'replies/stale', '-m', 'fresh 311']);
     const v5 = await rr(['-t', 'svc/stale', '-e', 'replies/stale', '-m', 'q', '-W', '10']);
     assert.deepEqual([v5.code, v5.stdout], [0, 'fresh\n']);
     const v3 = await rr(['-V', '311', '-t', 'svc/stale311', '-e', 'replies/stale', '-m', 'q', '-W', '10']);
     assert.deepEqual([v3.code, v3.stdout], [0, 'fresh 311\n']);
-    mosquittoPub(['-t', 'replies/stale', '-n', '-r']);
+    await publish('replies/stale', '', { retain: true });
   });
 });
 
@@ -185,10 +193,18 @@ describe('failures', () => {
     assert.equal(result.stderr, "Error: Nobody received the request: the broker has no subscriber on 'svc/nobody' (No matching subscribers), so no response can come. Is the responder running and subscribed to that topic?\n");
   });
 
-  test('a request the broker refuses (ACL): its reason code is the exit code', async () => {
-    const result = await rr(['-t', 'readonly/svc', '-e', 'replies/acl', '-m', 'x', '-q', '1', '-W', '10']);
-    assert.equal(result.code, 135);
-    assert.equal(result.stderr, "Error: The request to 'readonly/svc' was refused: Not authorized (reason code 135).\n");
+  test('a request the broker refuses (ACL): its reason code is the exit code', { skip: needsMosquittoBroker('an ACL file (acl_file) to refuse a topic') }, async () => {
+    const dir = tempDir('mq-rr-acl-');
+    const acl = path.join(dir, 'acl');
+    writeFileSync(acl, ['replies/#', 'mq/rr/#'].map((t) => `topic readwrite ${t}\n`).join('') + 'topic read readonly/#\n');
+    const aclBroker = await startMosquitto({ extraConfig: `acl_file ${acl}` });
+    try {
+      const result = await runMq(['rr', '-h', '127.0.0.1', '-p', String(aclBroker.port), '-t', 'readonly/svc', '-e', 'replies/acl', '-m', 'x', '-q', '1', '-W', '10']);
+      assert.equal(result.code, 135);
+      assert.equal(result.stderr, "Error: The request to 'readonly/svc' was refused: Not authorized (reason code 135).\n");
+    } finally {
+      await aclBroker.stop();
+    }
   });
 
   test('usage errors: exit 1, one line, before connecting', async () => {

@@ -11,7 +11,7 @@ import { ConfigError, MqError } from '../errors.js';
 import { describeFsError } from '../passwd/file.js';
 import { decideLogin, type PasswordTable } from './auth.js';
 import {
-  connectedLine, connectionFailedLine, disconnectedLine, formatAddress, newConnectionLine, refusedLine,
+  connectedLine, connectionFailedLine, disconnectedLine, formatAddress, newConnectionLine, printable, refusedLine,
   subscribedLine, unsubscribedLine, willLine, type ConnectInfo, type DisconnectReason,
 } from './log.js';
 import { connackV3 } from './packets.js';
@@ -74,7 +74,37 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     return error;
   };
 
+  const { limits } = settings;
+  // Message ids of the QoS 2 PUBLISH packets each client sent that wait for their PUBREL.
+  const unreleased = new WeakMap<Client, Set<number>>();
+
   const aedes = await Aedes.createBroker({
+    connectTimeout: limits.connectTimeoutMs,
+    maximumPacketSize: limits.maxPacketSize,
+    // mosquitto tells v5 clients its max_inflight_messages as their Receive Maximum.
+    receiveMaximum: limits.maxInflightMessages > 0 && limits.maxInflightMessages < 65535 ? limits.maxInflightMessages : 0,
+
+    authorizePublish(client, packet, callback) {
+      if (packet.topic.startsWith('$SYS/')) {
+        callback(new Error('$SYS/ topic is reserved'));
+        return;
+      }
+      if (packet.qos === 2 && limits.maxInflightMessages > 0 && client) {
+        const ids = unreleased.get(client) ?? new Set<number>();
+        unreleased.set(client, ids);
+        if (!ids.has(packet.messageId!) && ids.size >= limits.maxInflightMessages) {
+          // As mosquitto: a v5 client is told with DISCONNECT 0x93 (Receive Maximum exceeded), a v3
+          // client is dropped; the message is not published. The callback is never called: the
+          // connection and the publish that waits on it end here.
+          log(`Client ${printable(client.id)} sent more than ${limits.maxInflightMessages} QoS 2 messages in flight (max_inflight_messages), disconnecting.`);
+          (client as unknown as { disconnect(opts: { reasonCode: number }): void }).disconnect({ reasonCode: 0x93 });
+          return;
+        }
+        ids.add(packet.messageId!);
+      }
+      callback(null);
+    },
+
     preConnect(client, packet, callback) {
       const peer = peers.get(client.conn);
       const info = connectInfo(packet, peer);
@@ -113,7 +143,11 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
   // aedes emits 'error' for failures outside any client (e.g. clearing wills); log them, never crash.
   (aedes as unknown as NodeJS.EventEmitter).on('error', (error: Error) => log(`Broker error: ${error.message}.`));
 
-  aedes.on('clientReady', (client) => {
+  // Logged when the CONNACK is on its way, not at aedes' clientReady: that comes only after the
+  // session's queued messages were sent, by which time the client may have done (and logged) more.
+  aedes.on('connackSent', (connack, client) => {
+    const code = (connack as { returnCode?: number; reasonCode?: number }).returnCode ?? (connack as { reasonCode?: number }).reasonCode ?? 0;
+    if (code !== 0) return;
     ready.add(client);
     const info = connects.get(client);
     if (!info) return;
@@ -181,7 +215,14 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     const address = formatAddress(socket.remoteAddress, socket.remotePort);
     peers.set(conn, { address, kind });
     log(newConnectionLine(address, kind, port));
-    aedes.handle(conn, request);
+    const client = aedes.handle(conn, request);
+    if (limits.maxInflightMessages > 0) {
+      // A PUBREL releases its QoS 2 message id (aedes' own parser: nothing is parsed twice).
+      const parser = (client as unknown as { _parser: NodeJS.EventEmitter })._parser;
+      parser.on('packet', (packet: { cmd: string; messageId?: number }) => {
+        if (packet.cmd === 'pubrel') unreleased.get(client)?.delete(packet.messageId!);
+      });
+    }
   };
 
   const started: Closable[] = [];
@@ -266,7 +307,8 @@ async function startListener(listener: ListenerSettings, hooks: ListenerHooks): 
   try {
     switch (listener.kind) {
       case 'mqtt':
-        server = createNetServer((socket) => hooks.accept(socket, socket, 'mqtt', port));
+        // Its sockets are accepted below, after the max_connections check.
+        server = createNetServer();
         break;
       case 'mqtts':
         server = createTlsServer(tls!, (socket: TLSSocket) => hooks.accept(socket, socket, 'mqtts', port));
@@ -289,7 +331,18 @@ async function startListener(listener: ListenerSettings, hooks: ListenerHooks): 
   } catch (error) {
     throw new ConfigError(`Cannot use the certificate ${listener.tls?.certFile} with the key ${listener.tls?.keyFile}: ${(error as Error).message}.`, { cause: error });
   }
-  server.on('connection', (socket: Socket) => hooks.track(socket));
+  let open = 0;
+  server.on('connection', (socket: Socket) => {
+    if (listener.maxConnections !== undefined && open >= listener.maxConnections) {
+      hooks.log(`Client connection from ${formatAddress(socket.remoteAddress, socket.remotePort)} denied: max_connections exceeded.`);
+      socket.destroy();
+      return;
+    }
+    open += 1;
+    socket.once('close', () => { open -= 1; });
+    hooks.track(socket);
+    if (listener.kind === 'mqtt') hooks.accept(socket, socket, 'mqtt', port);
+  });
   if (listener.kind === 'mqtts' || listener.kind === 'wss') {
     server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
       hooks.log(connectionFailedLine(formatAddress(socket.remoteAddress, socket.remotePort), error.message));

@@ -94,6 +94,8 @@ export interface BrokerOptions {
   extraConfig?: string;
   /** mosquitto log_type lines (default: all). Tests that move 100 000s of messages log less to keep the broker fast. */
   logTypes?: string[];
+  /** More `mq broker` flags (mq broker only), e.g. ['--connect-timeout', '1']. */
+  mqArgs?: string[];
 }
 
 export interface Broker {
@@ -110,6 +112,8 @@ export interface Broker {
   restart(): Promise<void>;
   /** SIGHUP: reload the password file and config. */
   reload(): Promise<void>;
+  /** The broker process's id (it changes with restart()). */
+  pid(): number;
 }
 
 /** The broker the tests run against (BROKER_KIND) on a free 127.0.0.1 port. */
@@ -169,6 +173,7 @@ export async function startMosquitto(options: BrokerOptions = {}): Promise<Broke
     dir,
     configFile,
     log: () => log,
+    pid: () => child.pid!,
     stop,
     async restart() {
       await stop();
@@ -210,7 +215,7 @@ export async function startMqBroker(options: BrokerOptions = {}): Promise<Broker
   const launch = async () => {
     log = '';
     const mq = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/mq.js');
-    child = spawn(process.execPath, [mq, 'broker', '-c', configFile], {
+    child = spawn(process.execPath, [mq, 'broker', '-c', configFile, ...(options.mqArgs ?? [])], {
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.config'), NO_COLOR: '1', LANG: 'C.UTF-8' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -236,6 +241,7 @@ export async function startMqBroker(options: BrokerOptions = {}): Promise<Broker
     dir,
     configFile,
     log: () => log,
+    pid: () => child.pid!,
     stop,
     async restart() {
       await stop();

@@ -669,8 +669,12 @@ _mq__broker() {
     '*--cafile=[Require client certificates signed by this CA (mutual TLS)]:cafile:_files' \
     '*--tls-port=[Port of the TLS listener]:tls-port: ' \
     '*--ws-port=[Also listen for MQTT over WebSocket on this port]:ws-port: ' \
-    '*--config-file=[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile from a mosquitto.conf]:config-file:_files' \
-    '*-c+[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile from a mosquitto.conf]:config-file:_files' \
+    '*--max-connections=[Connections each listener takes at once; more are closed at once (-1 = no limit)]:max-connections: ' \
+    '*--max-packet-size=[Largest packet a client may send, in bytes; a larger one disconnects it (0 = no limit)]:max-packet-size: ' \
+    '*--max-inflight-messages=[QoS 2 messages a client may have in flight; one more disconnects it (0 = no limit)]:max-inflight-messages: ' \
+    '*--connect-timeout=[Seconds a new connection has to send its CONNECT]:connect-timeout: ' \
+    '*--config-file=[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile and max_* limits from a mosquitto.conf]:config-file:_files' \
+    '*-c+[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile and max_* limits from a mosquitto.conf]:config-file:_files' \
     '(--verbose -v)--verbose[Log connects, disconnects, subscriptions and refused logins on stderr]' \
     '(--verbose -v)-v[Log connects, disconnects, subscriptions and refused logins on stderr]'
 }

@@ -6,7 +6,7 @@ import { parseUrl, redactUrl } from '../../src/connection/url.ts';
 import { selectProfile } from '../../src/connection/rc.ts';
 import { parseProperties } from '../../src/connection/properties.ts';
 import { refusal, toMqError } from '../../src/connection/errors.ts';
-import { parseSessionExpiry, sessionOptions, clientOptions } from '../../src/connection/connect.ts';
+import { parseSessionExpiry, sessionOptions, clientOptions } from '../../src/connection/session.ts';
 import { describePacket } from '../../src/connection/trace.ts';
 import { settingsReport, describeSource } from '../../src/connection/report.ts';
 import { flagsLayer, holdsSecret } from '../../src/connection/options.ts';

@@ -138,6 +138,7 @@ _mq__pub() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -197,6 +198,7 @@ _mq__sub() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -285,6 +287,7 @@ _mq__rr() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -392,6 +395,7 @@ _mq__bench() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -490,6 +494,7 @@ _mq__bench__pub() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -566,6 +571,7 @@ _mq__bench__sub() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -634,6 +640,7 @@ _mq__bench__conn() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -732,6 +739,7 @@ _mq__config() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \

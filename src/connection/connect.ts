@@ -1,7 +1,8 @@
+import { openSync, statSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { ConnectionError, ConnectionLostError } from '../errors.js';
+import { ConfigError, ConnectionError, ConnectionLostError, UsageError } from '../errors.js';
 import type { Ui } from '../ui.js';
 import { brokerLabel, toMqError } from './errors.js';
 import { clientOptions, type SessionOptions, type TlsFiles } from './session.js';
@@ -48,24 +49,73 @@ export interface ConnectOptions {
   onClient?: (client: MqttClient) => void;
 }
 
-/** A stream builder for plain TCP, TLS and unix sockets that honours -A and --nodelay. */
-function socketBuilder(settings: ConnectionSettings, options: IClientOptions): () => net.Socket {
+/** A stream builder for plain TCP, TLS and unix sockets that honours -A, --nodelay and --tls-keylog. */
+function socketBuilder(settings: ConnectionSettings, options: IClientOptions, keylog?: KeyLog): () => net.Socket {
   const common = {
     ...(settings.bindAddress !== undefined ? { localAddress: settings.bindAddress } : {}),
     noDelay: settings.nodelay,
   };
   if (settings.unix) return () => net.connect({ path: settings.unix! });
   if (settings.transport === 'mqtts') {
-    return () => tls.connect({ ...(options as tls.ConnectionOptions), host: settings.host, port: settings.port, ...common });
+    return () => withKeylog(tls.connect({ ...(options as tls.ConnectionOptions), host: settings.host, port: settings.port, ...common }), keylog);
   }
   return () => net.connect({ host: settings.host, port: settings.port, ...common });
 }
 
+type KeyLog = (line: Buffer) => void;
+
+function withKeylog(socket: tls.TLSSocket, keylog: KeyLog | undefined): tls.TLSSocket {
+  if (keylog) socket.on('keylog', keylog);
+  return socket;
+}
+
+/**
+ * --tls-keylog: a function that appends Node's TLS key log lines (NSS format, each with its newline)
+ * to the file, created 0600 because whoever reads it can decrypt the session.
+ */
+function openKeylog(file: string): KeyLog {
+  let fd: number;
+  try {
+    fd = openSync(file, 'a', 0o600);
+  } catch (error) {
+    throw new ConfigError(`Cannot open --tls-keylog ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
+  }
+  return (line) => { writeSync(fd, line); };
+}
+
 /** Create the MQTT.js client for these settings without waiting for it (bench uses this directly). */
-export function createClient(settings: ConnectionSettings, session: SessionOptions, tlsFiles: TlsFiles): MqttClient {
+export function createClient(settings: ConnectionSettings, session: SessionOptions, tlsFiles: TlsFiles, keylog?: KeyLog): MqttClient {
   const options = clientOptions(settings, session, tlsFiles);
+  if (keylog && settings.transport === 'wss') {
+    // ws makes the TLS socket: hand it ours, so the key lines are seen.
+    options.wsOptions = {
+      createConnection: (request: import('node:http').ClientRequestArgs) => {
+        // As ws's own tlsConnect: no unix path, and SNI from the host unless it is an address.
+        const opts = { ...request, path: undefined, host: request.host ?? undefined } as tls.ConnectionOptions;
+        opts.servername ??= net.isIP(opts.host ?? '') ? '' : opts.host;
+        return withKeylog(tls.connect(opts), keylog);
+      },
+    };
+  }
   const viaMqttJs = settings.transport === 'ws' || settings.transport === 'wss' || settings.proxy !== undefined;
-  return viaMqttJs ? mqtt.connect(options) : new mqtt.MqttClient(socketBuilder(settings, options), options);
+  return viaMqttJs ? mqtt.connect(options) : new mqtt.MqttClient(socketBuilder(settings, options, keylog), options);
+}
+
+/** The key log file for these settings, with a warning about what it holds; undefined without TLS. */
+function keylogFor(settings: ConnectionSettings, ui: Ui): KeyLog | undefined {
+  if (settings.tlsKeylog === undefined) return undefined;
+  if (settings.transport !== 'mqtts' && settings.transport !== 'wss') {
+    ui.warn(`--tls-keylog ${settings.tlsKeylog} is ignored: this connection does not use TLS.`);
+    return undefined;
+  }
+  if (settings.proxy !== undefined) {
+    throw new UsageError('--tls-keylog cannot be combined with --proxy: the proxy library makes the TLS connection itself.');
+  }
+  const keylog = openKeylog(settings.tlsKeylog);
+  const mode = statSync(settings.tlsKeylog).mode;
+  ui.warn(`${settings.tlsKeylog} receives this session's TLS keys: whoever reads it can decrypt the traffic.` +
+    ((mode & 0o077) !== 0 ? ` It is readable by other users; run: chmod 600 ${settings.tlsKeylog}` : ''));
+  return keylog;
 }
 
 /** Connect and wait for the CONNACK; map every failure to an MqError. */
@@ -73,7 +123,7 @@ export async function connect(settings: ConnectionSettings, session: SessionOpti
   const tlsFiles = await readTlsFiles(settings);
   const label = brokerLabel(settings);
   const spinner = options.spinner === false ? undefined : await ui.spinner(`Connecting to ${label}...`);
-  const client = createClient(settings, session, tlsFiles);
+  const client = createClient(settings, session, tlsFiles, keylogFor(settings, ui));
   options.onClient?.(client);
   let assignedId = session.clientId;
   if (ui.debugEnabled) {

@@ -26,6 +26,8 @@ export interface ConnectionSettings {
   ciphers?: string;
   alpn?: string;
   servername?: string;
+  /** --tls-keylog: append the TLS session keys here (NSS key log format). */
+  tlsKeylog?: string;
   proxy?: string;
   bindAddress?: string;
   nodelay: boolean;
@@ -178,6 +180,8 @@ export const CONNECTION_OPTIONS = [
     setting: { key: 'alpn', parse: text } },
   { name: 'servername', type: 'string', group: 'TLS:', describe: 'Server name to send (SNI) and verify',
     setting: { key: 'servername', parse: text } },
+  { name: 'tls-keylog', type: 'string', group: 'TLS:', describe: 'Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets', normalize: true,
+    setting: { key: 'tlsKeylog', parse: text, path: true } },
   { name: 'will-topic', type: 'string', group: 'Will:', describe: 'Topic of the will message' },
   { name: 'will-payload', type: 'string', group: 'Will:', describe: 'Payload of the will message' },
   { name: 'will-qos', type: 'string', group: 'Will:', describe: 'QoS of the will message', defaultDescription: '0', values: ['0', '1', '2'] },

@@ -275,7 +275,7 @@ describe('the connection table: flags, flag layer and ps redaction come from one
       url: 'mqtt://x', ws: true, host: 'h', port: undefined, unix: undefined, username: undefined, password: 's3', clientId: 'me',
       idPrefix: undefined, keepalive: undefined, protocolVersion: '5', bindAddress: '10.0.0.1', nodelay: undefined, proxy: undefined,
       connectTimeout: undefined, cafile: undefined, capath: undefined, cert: undefined, key: undefined, insecure: undefined,
-      tlsVersion: undefined, ciphers: undefined, alpn: 'mqtt', servername: undefined,
+      tlsVersion: undefined, ciphers: undefined, alpn: 'mqtt', servername: undefined, tlsKeylog: undefined,
     });
     assert.equal(flagsLayer({ pw: '' }).password, undefined);
   });
@@ -287,7 +287,7 @@ describe('the connection table: flags, flag layer and ps redaction come from one
       ['bindAddress', '-A', null], ['nodelay', '--nodelay', null], ['proxy', '--proxy', 'MQ_PROXY'],
       ['connectTimeout', '--connect-timeout', 'MQ_CONNECT_TIMEOUT'], ['cafile', '--cafile', 'MQ_CAFILE'], ['capath', '--capath', 'MQ_CAPATH'],
       ['cert', '--cert', 'MQ_CERT'], ['key', '--key', 'MQ_KEY'], ['insecure', '--insecure', 'MQ_INSECURE'], ['tlsVersion', '--tls-version', null],
-      ['ciphers', '--ciphers', null], ['alpn', '--tls-alpn', null], ['servername', '--servername', null], ['topic', '-L', null],
+      ['ciphers', '--ciphers', null], ['alpn', '--tls-alpn', null], ['servername', '--servername', null], ['tlsKeylog', '--tls-keylog', null], ['topic', '-L', null],
     ]);
   });
   const commandLines: [string[], boolean][] = [

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readEnv } from '../../src/connection/env.ts';
 import { resolveConnection, type ResolveInput } from '../../src/connection/resolve.ts';
 import { parseUrl, redactUrl } from '../../src/connection/url.ts';
-import { selectProfile } from '../../src/connection/rc.ts';
+import { rcCandidates, selectProfile } from '../../src/connection/rc.ts';
+import path from 'node:path';
 import { parseProperties } from '../../src/connection/properties.ts';
 import { refusal, toMqError } from '../../src/connection/errors.ts';
 import { parseSessionExpiry, sessionOptions, clientOptions } from '../../src/connection/session.ts';
@@ -307,4 +308,20 @@ describe('the connection table: flags, flag layer and ps redaction come from one
   for (const [argv, hidden] of commandLines) {
     test(`${hidden ? 'hides' : 'shows'} mq ${argv.join(' ')}`, () => assert.equal(holdsSecret(argv), hidden));
   }
+});
+
+describe('rcCandidates: the files cosmiconfig would read, for the stat pass that skips loading it', () => {
+  test('meta config in the cwd; every search place from the cwd up to HOME; then the global folder', () => {
+    const { meta, search } = rcCandidates('/home/u/proj/sub', '/home/u', '/home/u/.config/mq');
+    assert.deepEqual(meta.slice(0, 3), ['/home/u/proj/sub/package.json', '/home/u/proj/sub/package.yaml', '/home/u/proj/sub/.config/config.json']);
+    const dirs = [...new Set(search.map((f) => f.replace(/\/(package\.json|\.mqrc.*|\.config\/mqrc.*|mq\.config\..*|config(\..*)?)$/, '')))];
+    assert.deepEqual(dirs, ['/home/u/proj/sub', '/home/u/proj', '/home/u', '/home/u/.config/mq']);
+    assert.equal(search.length, 3 * 15 + 8);
+    assert.equal(search[0], '/home/u/proj/sub/package.json');
+    assert.equal(search.at(-1), '/home/u/.config/mq/config.mjs');
+  });
+  test('outside HOME the search goes up to the root', () => {
+    const { search } = rcCandidates('/srv/app', '/home/u', '/home/u/.config/mq');
+    assert.deepEqual([...new Set(search.slice(0, -8).map((f) => path.dirname(f).replace(/\/\.config$/, '') || '/'))], ['/srv/app', '/srv', '/']);
+  });
 });

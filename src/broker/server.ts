@@ -15,7 +15,7 @@ import {
   subscribedLine, unsubscribedLine, willLine, type ConnectInfo, type DisconnectReason,
 } from './log.js';
 import { connackV3 } from './packets.js';
-import { listenerUrl, type BrokerSettings, type ListenerKind, type ListenerSettings } from './settings.js';
+import { MAX_TOPIC_ALIAS, listenerUrl, type BrokerSettings, type ListenerKind, type ListenerSettings } from './settings.js';
 
 export interface StartOptions {
   settings: BrokerSettings;
@@ -75,6 +75,8 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
   };
 
   const aedes = await Aedes.createBroker({
+    topicAliasMaximum: MAX_TOPIC_ALIAS,
+
     preConnect(client, packet, callback) {
       const peer = peers.get(client.conn);
       const info = connectInfo(packet, peer);

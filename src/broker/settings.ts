@@ -46,6 +46,11 @@ export interface BrokerArgs {
 export const DEFAULT_PORT = 1883;
 export const DEFAULT_TLS_PORT = 8883;
 export const DEFAULT_HOST = '127.0.0.1';
+/**
+ * The highest topic alias a v5 client may use (advertised in the CONNACK): mosquitto's default
+ * max_topic_alias. aedes' own default is 0, which refuses every alias.
+ */
+export const MAX_TOPIC_ALIAS = 10;
 
 /** A port flag or config value: 0-65535 (0 = pick a free one). */
 export function parsePort(value: string | number, origin: string): number {

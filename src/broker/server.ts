@@ -90,6 +90,27 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
       callback(null, true);
     },
 
+    authorizePublish(_client, packet, callback) {
+      // aedes' default: clients may not publish to $SYS (a v5 QoS 1/2 publish gets reason code 135).
+      if (packet.topic.startsWith('$SYS/')) {
+        callback(new Error('$SYS/ topic is reserved'));
+        return;
+      }
+      // A will keeps its CONNECT properties when aedes publishes it, Will Delay Interval included, but
+      // that is no PUBLISH property: mosquitto's clients drop the connection (protocol error) on it.
+      // aedes has read the delay by now; drop it as mosquitto does.
+      const properties = packet.properties as { willDelayInterval?: number } | undefined;
+      if (properties?.willDelayInterval !== undefined) delete properties.willDelayInterval;
+      callback(null);
+    },
+
+    // aedes 2 has no shared subscriptions: it tells v5 clients so in the CONNACK and refuses
+    // `$share/...` with SUBACK 0x9E, but takes it from a 3.1.1 client as a literal filter that no
+    // message ever matches. Refuse it there too (SUBACK 0x80), so the client learns it.
+    authorizeSubscribe(_client, subscription, callback) {
+      callback(null, subscription.topic.startsWith('$share/') ? null : subscription);
+    },
+
     authenticate(client, username, password, done) {
       decideLogin({ table, allowAnonymous: settings.allowAnonymous }, { username, password }).then((decision) => {
         if (decision.ok) {

@@ -154,7 +154,9 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
 
   aedes.on('clientError', (client, error) => {
     if (handled.has(error)) return;
-    if (ready.has(client)) {
+    // Not every clientError ends the connection: aedes also reports, for v5 clients, a publish it
+    // answered with a reason code (135 for $SYS). disconnectReason() tells the two apart.
+    if (ready.has(client) || !errored(client)) {
       failures.set(client, error);
     } else {
       const peer = peers.get(client.conn);
@@ -170,8 +172,9 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
 
   aedes.on('subscribe', (subscriptions, client) => {
     for (const subscription of subscriptions) {
-      // aedes reports a refused subscription with the SUBACK failure code 128 as its QoS.
-      log((subscription.qos as number) === 128
+      // aedes reports a refused subscription with its SUBACK failure code (128, or a v5 reason code
+      // such as 0x9E for $share) as its QoS.
+      log((subscription.qos as number) >= 128
         ? `Client ${client.id} was refused the subscription to '${subscription.topic}'.`
         : subscribedLine(client.id, subscription.topic, subscription.qos));
     }
@@ -189,7 +192,8 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     const revokedReason = revoked.get(client);
     if (revokedReason !== undefined) return { kind: 'revoked', reason: revokedReason };
     const failure = failures.get(client);
-    if (failure) return failure.message === 'keep alive timeout' ? { kind: 'timeout' } : { kind: 'error', message: failure.message };
+    // A fatal error (errored), or a v5 DISCONNECT aedes sent with a failure reason (0x94 topic alias invalid, ...).
+    if (failure && (errored(client) || (client.disconnectReasonCode ?? 0) >= 0x80)) return failure.message === 'keep alive timeout' ? { kind: 'timeout' } : { kind: 'error', message: failure.message };
     // aedes sets _disconnected only when the client sent DISCONNECT.
     if ((client as unknown as { _disconnected?: boolean })._disconnected) return { kind: 'disconnect' };
     return { kind: 'closed' };
@@ -250,6 +254,11 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
       return closing;
     },
   };
+}
+
+/** aedes marks a client whose connection ended on an error (socket, protocol, keepalive). */
+function errored(client: Client): boolean {
+  return (client as unknown as { errored?: boolean }).errored === true;
 }
 
 /**

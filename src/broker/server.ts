@@ -15,7 +15,7 @@ import {
   subscribedLine, unsubscribedLine, willLine, type ConnectInfo, type DisconnectReason,
 } from './log.js';
 import { connackV3 } from './packets.js';
-import { listenerUrl, type BrokerSettings, type ListenerKind, type ListenerSettings } from './settings.js';
+import { MAX_TOPIC_ALIAS, listenerUrl, type BrokerSettings, type ListenerKind, type ListenerSettings } from './settings.js';
 
 export interface StartOptions {
   settings: BrokerSettings;
@@ -83,13 +83,34 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     maximumPacketSize: limits.maxPacketSize,
     // mosquitto tells v5 clients its max_inflight_messages as their Receive Maximum.
     receiveMaximum: limits.maxInflightMessages > 0 && limits.maxInflightMessages < 65535 ? limits.maxInflightMessages : 0,
+    topicAliasMaximum: MAX_TOPIC_ALIAS,
+
+    preConnect(client, packet, callback) {
+      const peer = peers.get(client.conn);
+      const info = connectInfo(packet, peer);
+      connects.set(client, info);
+      if (packet.clientId === '' && packet.clean === false) {
+        // [MQTT-3.1.3-8]: a session needs a client id to be found again.
+        log(`Client <unknown> from ${info.address} refused: a zero-length client id needs a clean session (CONNACK 2).`);
+        client.conn.write(connackV3(2), () => callback(refuseWith(new Error('refused')), false));
+        return;
+      }
+      callback(null, true);
+    },
 
     authorizePublish(client, packet, callback) {
+      // aedes' default: clients may not publish to $SYS (a v5 QoS 1/2 publish gets reason code 135).
       if (packet.topic.startsWith('$SYS/')) {
         callback(new Error('$SYS/ topic is reserved'));
         return;
       }
-      if (packet.qos === 2 && limits.maxInflightMessages > 0 && client) {
+      // A will keeps its CONNECT properties when aedes publishes it, Will Delay Interval included, but
+      // that is no PUBLISH property: mosquitto's clients drop the connection (protocol error) on it.
+      // aedes has read the delay by now; drop it as mosquitto does.
+      const properties = packet.properties as { willDelayInterval?: number } | undefined;
+      if (properties?.willDelayInterval !== undefined) delete properties.willDelayInterval;
+      // A client's own QoS 2 PUBLISH counts against max_inflight_messages; its will (no packet id) does not.
+      if (packet.qos === 2 && limits.maxInflightMessages > 0 && client && packet.messageId !== undefined) {
         const ids = unreleased.get(client) ?? new Set<number>();
         unreleased.set(client, ids);
         if (!ids.has(packet.messageId!) && ids.size >= limits.maxInflightMessages) {
@@ -105,17 +126,11 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
       callback(null);
     },
 
-    preConnect(client, packet, callback) {
-      const peer = peers.get(client.conn);
-      const info = connectInfo(packet, peer);
-      connects.set(client, info);
-      if (packet.clientId === '' && packet.clean === false) {
-        // [MQTT-3.1.3-8]: a session needs a client id to be found again.
-        log(`Client <unknown> from ${info.address} refused: a zero-length client id needs a clean session (CONNACK 2).`);
-        client.conn.write(connackV3(2), () => callback(refuseWith(new Error('refused')), false));
-        return;
-      }
-      callback(null, true);
+    // aedes 2 has no shared subscriptions: it tells v5 clients so in the CONNACK and refuses
+    // `$share/...` with SUBACK 0x9E, but takes it from a 3.1.1 client as a literal filter that no
+    // message ever matches. Refuse it there too (SUBACK 0x80), so the client learns it.
+    authorizeSubscribe(_client, subscription, callback) {
+      callback(null, subscription.topic.startsWith('$share/') ? null : subscription);
     },
 
     authenticate(client, username, password, done) {
@@ -165,7 +180,9 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
 
   aedes.on('clientError', (client, error) => {
     if (handled.has(error)) return;
-    if (ready.has(client)) {
+    // Not every clientError ends the connection: aedes also reports, for v5 clients, a publish it
+    // answered with a reason code (135 for $SYS). disconnectReason() tells the two apart.
+    if (ready.has(client) || !errored(client)) {
       failures.set(client, error);
     } else {
       const peer = peers.get(client.conn);
@@ -181,8 +198,9 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
 
   aedes.on('subscribe', (subscriptions, client) => {
     for (const subscription of subscriptions) {
-      // aedes reports a refused subscription with the SUBACK failure code 128 as its QoS.
-      log((subscription.qos as number) === 128
+      // aedes reports a refused subscription with its SUBACK failure code (128, or a v5 reason code
+      // such as 0x9E for $share) as its QoS.
+      log((subscription.qos as number) >= 128
         ? `Client ${client.id} was refused the subscription to '${subscription.topic}'.`
         : subscribedLine(client.id, subscription.topic, subscription.qos));
     }
@@ -200,7 +218,8 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     const revokedReason = revoked.get(client);
     if (revokedReason !== undefined) return { kind: 'revoked', reason: revokedReason };
     const failure = failures.get(client);
-    if (failure) return failure.message === 'keep alive timeout' ? { kind: 'timeout' } : { kind: 'error', message: failure.message };
+    // A fatal error (errored), or a v5 DISCONNECT aedes sent with a failure reason (0x94 topic alias invalid, ...).
+    if (failure && (errored(client) || (client.disconnectReasonCode ?? 0) >= 0x80)) return failure.message === 'keep alive timeout' ? { kind: 'timeout' } : { kind: 'error', message: failure.message };
     // aedes sets _disconnected only when the client sent DISCONNECT.
     if ((client as unknown as { _disconnected?: boolean })._disconnected) return { kind: 'disconnect' };
     return { kind: 'closed' };
@@ -268,6 +287,11 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
       return closing;
     },
   };
+}
+
+/** aedes marks a client whose connection ended on an error (socket, protocol, keepalive). */
+function errored(client: Client): boolean {
+  return (client as unknown as { errored?: boolean }).errored === true;
 }
 
 /**

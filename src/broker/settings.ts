@@ -63,6 +63,12 @@ export interface BrokerArgs {
 export const DEFAULT_PORT = 1883;
 export const DEFAULT_TLS_PORT = 8883;
 export const DEFAULT_HOST = '127.0.0.1';
+/**
+ * The highest topic alias a v5 client may use (advertised in the CONNACK): mosquitto's default
+ * max_topic_alias. aedes' own default is 0, which refuses every alias.
+ */
+export const MAX_TOPIC_ALIAS = 10;
+
 /** mosquitto's default: 20 QoS 2 messages in flight per client. */
 export const DEFAULT_MAX_INFLIGHT_MESSAGES = 20;
 export const DEFAULT_CONNECT_TIMEOUT_S = 10;

@@ -13,44 +13,44 @@ _mq_spec() {
       _mq_valued=''
       _mq_subs='pub sub rr passwd bench broker config completion' ;;
     'pub')
-      _mq_flags='--debug -d --quiet --help --version --topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --repeat-delay --encoding -M --line-format --on-error --content-type --correlation-data --message-expiry --message-expiry-interval --payload-format-indicator --response-topic --topic-alias --user-property --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain'
-      _mq_valued='--topic -t --message -m --file -f --qos -q --repeat --repeat-delay --encoding -M --line-format --on-error --content-type --correlation-data --message-expiry --message-expiry-interval --response-topic --topic-alias --user-property --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos'
+      _mq_flags='--debug -d --quiet --help --version --topic -t --message -m --file -f --stdin-file -s --stdin-line -l --null-message -n --qos -q --retain -r --repeat --repeat-delay --encoding -M --line-format --on-error --content-type --correlation-data --message-expiry --message-expiry-interval --payload-format-indicator --response-topic --topic-alias --user-property --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain'
+      _mq_valued='--topic -t --message -m --file -f --qos -q --repeat --repeat-delay --encoding -M --line-format --on-error --content-type --correlation-data --message-expiry --message-expiry-interval --response-topic --topic-alias --user-property --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos'
       _mq_subs='' ;;
     'sub')
-      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain --verbose -v -N -F --pretty --json --encoding --utc --topic -t --qos -q -C -W -E -R --retained-only --unsubscribe -U --remove-retained -M --filter-out -T --grep --where --random-filter --no-local --retain-as-published --retain-handling'
-      _mq_valued='--host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos -F --encoding --topic -t --qos -q -C -W --unsubscribe -U -M --filter-out -T --grep --where --random-filter --retain-handling'
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --verbose -v -N -F --pretty --json --encoding --utc --topic -t --qos -q -C -W -E -R --retained-only --unsubscribe -U --remove-retained -M --filter-out -T --grep --where --random-filter --no-local --retain-as-published --retain-handling'
+      _mq_valued='--host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos -F --encoding --topic -t --qos -q -C -W --unsubscribe -U -M --filter-out -T --grep --where --random-filter --retain-handling'
       _mq_subs='' ;;
     'rr')
-      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain --verbose -v -N -F --pretty --json --encoding --utc --topic -t --response-topic -e --message -m --file -f --stdin-file -s --null-message -n --qos -q --correlation-data -C -W -R --retain-as-published --respond --exec'
-      _mq_valued='--host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos -F --encoding --topic -t --response-topic -e --message -m --file -f --qos -q --correlation-data -C -W --exec'
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --verbose -v -N -F --pretty --json --encoding --utc --topic -t --response-topic -e --message -m --file -f --stdin-file -s --null-message -n --qos -q --correlation-data -C -W -R --retain-as-published --respond --exec'
+      _mq_valued='--host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos -F --encoding --topic -t --response-topic -e --message -m --file -f --qos -q --correlation-data -C -W --exec'
       _mq_subs='' ;;
     'passwd')
       _mq_flags='--debug -d --quiet --help --version --hash -H --iterations -I --create -c --delete -D --batch -b --upgrade -U --check'
       _mq_valued='--hash -H --iterations -I'
       _mq_subs='' ;;
     'bench')
-      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json --rate --interval -I --size -s --topic -t --retain -r -M --count --qos -q --warmup --drain --subscribers'
-      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --rate --interval -I --size -s --topic -t -M --count --qos -q --warmup --drain --subscribers'
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json --rate --interval -I --size -s --topic -t --retain -r -M --count --qos -q --warmup --drain --subscribers'
+      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --rate --interval -I --size -s --topic -t -M --count --qos -q --warmup --drain --subscribers'
       _mq_subs='pub sub conn' ;;
     'bench pub')
-      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json --rate --interval -I --size -s --topic -t --retain -r -M --count --qos -q --warmup --drain'
-      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --rate --interval -I --size -s --topic -t -M --count --qos -q --warmup --drain'
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json --rate --interval -I --size -s --topic -t --retain -r -M --count --qos -q --warmup --drain'
+      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --rate --interval -I --size -s --topic -t -M --count --qos -q --warmup --drain'
       _mq_subs='' ;;
     'bench sub')
-      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json --qos -q --warmup --drain --topic -t --count'
-      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --qos -q --warmup --drain --topic -t --count'
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json --qos -q --warmup --drain --topic -t --count'
+      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --qos -q --warmup --drain --topic -t --count'
       _mq_subs='' ;;
     'bench conn')
-      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json'
-      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers'
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json'
+      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers'
       _mq_subs='' ;;
     'broker')
-      _mq_flags='--debug -d --quiet --help --version --port -p --host --password-file --allow-anonymous --cert --key --cafile --tls-port --ws-port --config-file -c --verbose -v'
-      _mq_valued='--port -p --host --password-file --cert --key --cafile --tls-port --ws-port --config-file -c'
+      _mq_flags='--debug -d --quiet --help --version --port -p --host --password-file --allow-anonymous --cert --key --cafile --tls-port --ws-port --max-connections --max-packet-size --max-inflight-messages --connect-timeout --config-file -c --verbose -v'
+      _mq_valued='--port -p --host --password-file --cert --key --cafile --tls-port --ws-port --max-connections --max-packet-size --max-inflight-messages --connect-timeout --config-file -c'
       _mq_subs='' ;;
     'config')
-      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --will-retain --json --check'
-      _mq_valued='--host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos'
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --json --check'
+      _mq_valued='--host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos'
       _mq_subs='' ;;
     'completion')
       _mq_flags='--debug -d --quiet --help --version'
@@ -81,6 +81,7 @@ _mq_value() {
     'pub --cert') _mq_kind=file ;;
     'pub --key') _mq_kind=file ;;
     'pub --tls-version') _mq_kind=choices _mq_choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+    'pub --tls-keylog') _mq_kind=file ;;
     'pub --will-qos') _mq_kind=choices _mq_choices='0 1 2' ;;
     'sub --unix') _mq_kind=file ;;
     'sub --password-file') _mq_kind=file ;;
@@ -93,6 +94,7 @@ _mq_value() {
     'sub --cert') _mq_kind=file ;;
     'sub --key') _mq_kind=file ;;
     'sub --tls-version') _mq_kind=choices _mq_choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+    'sub --tls-keylog') _mq_kind=file ;;
     'sub --will-qos') _mq_kind=choices _mq_choices='0 1 2' ;;
     'sub --encoding') _mq_kind=choices _mq_choices='hex base64' ;;
     'sub --qos'|'sub -q') _mq_kind=choices _mq_choices='0 1 2' ;;
@@ -108,6 +110,7 @@ _mq_value() {
     'rr --cert') _mq_kind=file ;;
     'rr --key') _mq_kind=file ;;
     'rr --tls-version') _mq_kind=choices _mq_choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+    'rr --tls-keylog') _mq_kind=file ;;
     'rr --will-qos') _mq_kind=choices _mq_choices='0 1 2' ;;
     'rr --encoding') _mq_kind=choices _mq_choices='hex base64' ;;
     'rr --file'|'rr -f') _mq_kind=file ;;
@@ -127,6 +130,7 @@ _mq_value() {
     'bench --cert') _mq_kind=file ;;
     'bench --key') _mq_kind=file ;;
     'bench --tls-version') _mq_kind=choices _mq_choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+    'bench --tls-keylog') _mq_kind=file ;;
     'bench --will-qos') _mq_kind=choices _mq_choices='0 1 2' ;;
     'bench --qos'|'bench -q') _mq_kind=choices _mq_choices='0 1 2' ;;
     'bench pub --unix') _mq_kind=file ;;
@@ -140,6 +144,7 @@ _mq_value() {
     'bench pub --cert') _mq_kind=file ;;
     'bench pub --key') _mq_kind=file ;;
     'bench pub --tls-version') _mq_kind=choices _mq_choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+    'bench pub --tls-keylog') _mq_kind=file ;;
     'bench pub --will-qos') _mq_kind=choices _mq_choices='0 1 2' ;;
     'bench pub --qos'|'bench pub -q') _mq_kind=choices _mq_choices='0 1 2' ;;
     'bench sub --unix') _mq_kind=file ;;
@@ -153,6 +158,7 @@ _mq_value() {
     'bench sub --cert') _mq_kind=file ;;
     'bench sub --key') _mq_kind=file ;;
     'bench sub --tls-version') _mq_kind=choices _mq_choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+    'bench sub --tls-keylog') _mq_kind=file ;;
     'bench sub --will-qos') _mq_kind=choices _mq_choices='0 1 2' ;;
     'bench sub --qos'|'bench sub -q') _mq_kind=choices _mq_choices='0 1 2' ;;
     'bench conn --unix') _mq_kind=file ;;
@@ -166,6 +172,7 @@ _mq_value() {
     'bench conn --cert') _mq_kind=file ;;
     'bench conn --key') _mq_kind=file ;;
     'bench conn --tls-version') _mq_kind=choices _mq_choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+    'bench conn --tls-keylog') _mq_kind=file ;;
     'bench conn --will-qos') _mq_kind=choices _mq_choices='0 1 2' ;;
     'broker --password-file') _mq_kind=file ;;
     'broker --cert') _mq_kind=file ;;
@@ -183,6 +190,7 @@ _mq_value() {
     'config --cert') _mq_kind=file ;;
     'config --key') _mq_kind=file ;;
     'config --tls-version') _mq_kind=choices _mq_choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+    'config --tls-keylog') _mq_kind=file ;;
     'config --will-qos') _mq_kind=choices _mq_choices='0 1 2' ;;
     'completion #1') _mq_kind=choices _mq_choices='bash zsh fish' ;;
     *' #'*) _mq_kind=none ;;

@@ -11,25 +11,25 @@ function __mq_spec
         case ''
             set -g __mq_valued
         case 'pub'
-            set -g __mq_valued --topic -t --message -m --file -f --qos -q --repeat --repeat-delay --encoding -M --line-format --on-error --content-type --correlation-data --message-expiry --message-expiry-interval --response-topic --topic-alias --user-property --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos
+            set -g __mq_valued --topic -t --message -m --file -f --qos -q --repeat --repeat-delay --encoding -M --line-format --on-error --content-type --correlation-data --message-expiry --message-expiry-interval --response-topic --topic-alias --user-property --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos
         case 'sub'
-            set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos -F --encoding --topic -t --qos -q -C -W --unsubscribe -U -M --filter-out -T --grep --where --random-filter --retain-handling
+            set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos -F --encoding --topic -t --qos -q -C -W --unsubscribe -U -M --filter-out -T --grep --where --random-filter --retain-handling
         case 'rr'
-            set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos -F --encoding --topic -t --response-topic -e --message -m --file -f --qos -q --correlation-data -C -W --exec
+            set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos -F --encoding --topic -t --response-topic -e --message -m --file -f --qos -q --correlation-data -C -W --exec
         case 'passwd'
             set -g __mq_valued --hash -H --iterations -I
         case 'bench'
-            set -g __mq_valued --host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --rate --interval -I --size -s --topic -t -M --count --qos -q --warmup --drain --subscribers
+            set -g __mq_valued --host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --rate --interval -I --size -s --topic -t -M --count --qos -q --warmup --drain --subscribers
         case 'bench pub'
-            set -g __mq_valued --host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --rate --interval -I --size -s --topic -t -M --count --qos -q --warmup --drain
+            set -g __mq_valued --host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --rate --interval -I --size -s --topic -t -M --count --qos -q --warmup --drain
         case 'bench sub'
-            set -g __mq_valued --host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --qos -q --warmup --drain --topic -t --count
+            set -g __mq_valued --host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --qos -q --warmup --drain --topic -t --count
         case 'bench conn'
-            set -g __mq_valued --host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers
+            set -g __mq_valued --host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers
         case 'broker'
-            set -g __mq_valued --port -p --host --password-file --cert --key --cafile --tls-port --ws-port --config-file -c
+            set -g __mq_valued --port -p --host --password-file --cert --key --cafile --tls-port --ws-port --max-connections --max-packet-size --max-inflight-messages --connect-timeout --config-file -c
         case 'config'
-            set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos
+            set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos
         case 'completion'
             set -g __mq_valued
     end
@@ -181,6 +181,7 @@ complete -c mq -n "__mq_is 'pub'" -l tls-use-os-certs -d 'Trust the system CA st
 complete -c mq -n "__mq_is 'pub'" -l ciphers -x -d 'OpenSSL cipher list'
 complete -c mq -n "__mq_is 'pub'" -l tls-alpn -x -d 'ALPN protocol to offer'
 complete -c mq -n "__mq_is 'pub'" -l servername -x -d 'Server name to send (SNI) and verify'
+complete -c mq -n "__mq_is 'pub'" -l tls-keylog -r -F -d 'Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets'
 complete -c mq -n "__mq_is 'pub'" -l will-topic -x -d 'Topic of the will message'
 complete -c mq -n "__mq_is 'pub'" -l will-payload -x -d 'Payload of the will message'
 complete -c mq -n "__mq_is 'pub'" -l will-qos -x -a '0 1 2' -d 'QoS of the will message'
@@ -223,6 +224,7 @@ complete -c mq -n "__mq_is 'sub'" -l tls-use-os-certs -d 'Trust the system CA st
 complete -c mq -n "__mq_is 'sub'" -l ciphers -x -d 'OpenSSL cipher list'
 complete -c mq -n "__mq_is 'sub'" -l tls-alpn -x -d 'ALPN protocol to offer'
 complete -c mq -n "__mq_is 'sub'" -l servername -x -d 'Server name to send (SNI) and verify'
+complete -c mq -n "__mq_is 'sub'" -l tls-keylog -r -F -d 'Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets'
 complete -c mq -n "__mq_is 'sub'" -l will-topic -x -d 'Topic of the will message'
 complete -c mq -n "__mq_is 'sub'" -l will-payload -x -d 'Payload of the will message'
 complete -c mq -n "__mq_is 'sub'" -l will-qos -x -a '0 1 2' -d 'QoS of the will message'
@@ -289,6 +291,7 @@ complete -c mq -n "__mq_is 'rr'" -l tls-use-os-certs -d 'Trust the system CA sto
 complete -c mq -n "__mq_is 'rr'" -l ciphers -x -d 'OpenSSL cipher list'
 complete -c mq -n "__mq_is 'rr'" -l tls-alpn -x -d 'ALPN protocol to offer'
 complete -c mq -n "__mq_is 'rr'" -l servername -x -d 'Server name to send (SNI) and verify'
+complete -c mq -n "__mq_is 'rr'" -l tls-keylog -r -F -d 'Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets'
 complete -c mq -n "__mq_is 'rr'" -l will-topic -x -d 'Topic of the will message'
 complete -c mq -n "__mq_is 'rr'" -l will-payload -x -d 'Payload of the will message'
 complete -c mq -n "__mq_is 'rr'" -l will-qos -x -a '0 1 2' -d 'QoS of the will message'
@@ -365,6 +368,7 @@ complete -c mq -n "__mq_is 'bench'" -l tls-use-os-certs -d 'Trust the system CA 
 complete -c mq -n "__mq_is 'bench'" -l ciphers -x -d 'OpenSSL cipher list'
 complete -c mq -n "__mq_is 'bench'" -l tls-alpn -x -d 'ALPN protocol to offer'
 complete -c mq -n "__mq_is 'bench'" -l servername -x -d 'Server name to send (SNI) and verify'
+complete -c mq -n "__mq_is 'bench'" -l tls-keylog -r -F -d 'Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets'
 complete -c mq -n "__mq_is 'bench'" -l will-topic -x -d 'Topic of the will message'
 complete -c mq -n "__mq_is 'bench'" -l will-payload -x -d 'Payload of the will message'
 complete -c mq -n "__mq_is 'bench'" -l will-qos -x -a '0 1 2' -d 'QoS of the will message'
@@ -422,6 +426,7 @@ complete -c mq -n "__mq_is 'bench pub'" -l tls-use-os-certs -d 'Trust the system
 complete -c mq -n "__mq_is 'bench pub'" -l ciphers -x -d 'OpenSSL cipher list'
 complete -c mq -n "__mq_is 'bench pub'" -l tls-alpn -x -d 'ALPN protocol to offer'
 complete -c mq -n "__mq_is 'bench pub'" -l servername -x -d 'Server name to send (SNI) and verify'
+complete -c mq -n "__mq_is 'bench pub'" -l tls-keylog -r -F -d 'Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets'
 complete -c mq -n "__mq_is 'bench pub'" -l will-topic -x -d 'Topic of the will message'
 complete -c mq -n "__mq_is 'bench pub'" -l will-payload -x -d 'Payload of the will message'
 complete -c mq -n "__mq_is 'bench pub'" -l will-qos -x -a '0 1 2' -d 'QoS of the will message'
@@ -478,6 +483,7 @@ complete -c mq -n "__mq_is 'bench sub'" -l tls-use-os-certs -d 'Trust the system
 complete -c mq -n "__mq_is 'bench sub'" -l ciphers -x -d 'OpenSSL cipher list'
 complete -c mq -n "__mq_is 'bench sub'" -l tls-alpn -x -d 'ALPN protocol to offer'
 complete -c mq -n "__mq_is 'bench sub'" -l servername -x -d 'Server name to send (SNI) and verify'
+complete -c mq -n "__mq_is 'bench sub'" -l tls-keylog -r -F -d 'Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets'
 complete -c mq -n "__mq_is 'bench sub'" -l will-topic -x -d 'Topic of the will message'
 complete -c mq -n "__mq_is 'bench sub'" -l will-payload -x -d 'Payload of the will message'
 complete -c mq -n "__mq_is 'bench sub'" -l will-qos -x -a '0 1 2' -d 'QoS of the will message'
@@ -529,6 +535,7 @@ complete -c mq -n "__mq_is 'bench conn'" -l tls-use-os-certs -d 'Trust the syste
 complete -c mq -n "__mq_is 'bench conn'" -l ciphers -x -d 'OpenSSL cipher list'
 complete -c mq -n "__mq_is 'bench conn'" -l tls-alpn -x -d 'ALPN protocol to offer'
 complete -c mq -n "__mq_is 'bench conn'" -l servername -x -d 'Server name to send (SNI) and verify'
+complete -c mq -n "__mq_is 'bench conn'" -l tls-keylog -r -F -d 'Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets'
 complete -c mq -n "__mq_is 'bench conn'" -l will-topic -x -d 'Topic of the will message'
 complete -c mq -n "__mq_is 'bench conn'" -l will-payload -x -d 'Payload of the will message'
 complete -c mq -n "__mq_is 'bench conn'" -l will-qos -x -a '0 1 2' -d 'QoS of the will message'
@@ -556,7 +563,11 @@ complete -c mq -n "__mq_is 'broker'" -l key -r -F -d 'Private key of the server 
 complete -c mq -n "__mq_is 'broker'" -l cafile -r -F -d 'Require client certificates signed by this CA (mutual TLS)'
 complete -c mq -n "__mq_is 'broker'" -l tls-port -x -d 'Port of the TLS listener'
 complete -c mq -n "__mq_is 'broker'" -l ws-port -x -d 'Also listen for MQTT over WebSocket on this port'
-complete -c mq -n "__mq_is 'broker'" -l config-file -s c -r -F -d 'Read listener, allow_anonymous, password_file, certfile/keyfile/cafile from a mosquitto.conf'
+complete -c mq -n "__mq_is 'broker'" -l max-connections -x -d 'Connections each listener takes at once; more are closed at once (-1 = no limit)'
+complete -c mq -n "__mq_is 'broker'" -l max-packet-size -x -d 'Largest packet a client may send, in bytes; a larger one disconnects it (0 = no limit)'
+complete -c mq -n "__mq_is 'broker'" -l max-inflight-messages -x -d 'QoS 2 messages a client may have in flight; one more disconnects it (0 = no limit)'
+complete -c mq -n "__mq_is 'broker'" -l connect-timeout -x -d 'Seconds a new connection has to send its CONNECT'
+complete -c mq -n "__mq_is 'broker'" -l config-file -s c -r -F -d 'Read listener, allow_anonymous, password_file, certfile/keyfile/cafile and max_* limits from a mosquitto.conf'
 complete -c mq -n "__mq_is 'broker'" -l verbose -s v -d 'Log connects, disconnects, subscriptions and refused logins on stderr'
 
 # mq config
@@ -596,6 +607,7 @@ complete -c mq -n "__mq_is 'config'" -l tls-use-os-certs -d 'Trust the system CA
 complete -c mq -n "__mq_is 'config'" -l ciphers -x -d 'OpenSSL cipher list'
 complete -c mq -n "__mq_is 'config'" -l tls-alpn -x -d 'ALPN protocol to offer'
 complete -c mq -n "__mq_is 'config'" -l servername -x -d 'Server name to send (SNI) and verify'
+complete -c mq -n "__mq_is 'config'" -l tls-keylog -r -F -d 'Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets'
 complete -c mq -n "__mq_is 'config'" -l will-topic -x -d 'Topic of the will message'
 complete -c mq -n "__mq_is 'config'" -l will-payload -x -d 'Payload of the will message'
 complete -c mq -n "__mq_is 'config'" -l will-qos -x -a '0 1 2' -d 'QoS of the will message'

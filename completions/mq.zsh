@@ -138,6 +138,7 @@ _mq__pub() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -197,6 +198,7 @@ _mq__sub() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -285,6 +287,7 @@ _mq__rr() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -392,6 +395,7 @@ _mq__bench() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -490,6 +494,7 @@ _mq__bench__pub() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -566,6 +571,7 @@ _mq__bench__sub() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -634,6 +640,7 @@ _mq__bench__conn() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -669,8 +676,12 @@ _mq__broker() {
     '*--cafile=[Require client certificates signed by this CA (mutual TLS)]:cafile:_files' \
     '*--tls-port=[Port of the TLS listener]:tls-port: ' \
     '*--ws-port=[Also listen for MQTT over WebSocket on this port]:ws-port: ' \
-    '*--config-file=[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile from a mosquitto.conf]:config-file:_files' \
-    '*-c+[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile from a mosquitto.conf]:config-file:_files' \
+    '*--max-connections=[Connections each listener takes at once; more are closed at once (-1 = no limit)]:max-connections: ' \
+    '*--max-packet-size=[Largest packet a client may send, in bytes; a larger one disconnects it (0 = no limit)]:max-packet-size: ' \
+    '*--max-inflight-messages=[QoS 2 messages a client may have in flight; one more disconnects it (0 = no limit)]:max-inflight-messages: ' \
+    '*--connect-timeout=[Seconds a new connection has to send its CONNECT]:connect-timeout: ' \
+    '*--config-file=[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile and max_* limits from a mosquitto.conf]:config-file:_files' \
+    '*-c+[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile and max_* limits from a mosquitto.conf]:config-file:_files' \
     '(--verbose -v)--verbose[Log connects, disconnects, subscriptions and refused logins on stderr]' \
     '(--verbose -v)-v[Log connects, disconnects, subscriptions and refused logins on stderr]'
 }
@@ -728,6 +739,7 @@ _mq__config() {
     '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \

@@ -2,7 +2,7 @@ import type { Argv } from 'yargs';
 import { VERSION } from './version.js';
 import type { CommandModule, Context, Io } from './context.js';
 import { ExitError, MqError, UsageError, exitCodeFor } from './errors.js';
-import { withGlobalOptions } from './connection/options.js';
+import { holdsSecret, withGlobalOptions } from './connection/options.js';
 import { closest } from './suggest.js';
 import { COMMAND_NAMES, isCommandName, requestedCommand, type CommandName } from './command-names.js';
 import type { Ui } from './ui.js';
@@ -42,8 +42,8 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
   // Kept for the life of the process: the error arrives after the write that caused it.
   if (!io.stdout.listeners('error').includes(ignoreClosedPipe)) io.stdout.on('error', ignoreClosedPipe);
   try {
-    // A password given with -P must not stay visible in `ps`.
-    if (argv.some((arg) => arg === '-P' || arg === '--pw' || arg.startsWith('--pw='))) io.title = 'mq';
+    // A password given with -P or inside a -L URL must not stay visible in `ps`.
+    if (holdsSecret(argv)) io.title = 'mq';
 
     // Only the network commands take -o (mosquitto 2.1's options file); passwd may be given "-o" as a password.
     if (argv.includes('-o') && ['pub', 'sub', 'rr', 'bench', 'config'].includes(requestedCommand(argv) ?? '')) {

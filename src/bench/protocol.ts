@@ -1,4 +1,4 @@
-import type { SessionOptions, TlsFiles } from '../connection/connect.js';
+import type { SessionOptions, TlsFiles } from '../connection/session.js';
 import type { ConnectionSettings } from '../connection/settings.js';
 import type { Counters } from './counters.js';
 import type { BenchPlan } from './plan.js';

@@ -7,6 +7,10 @@ export interface MosquittoConf {
   listeners: ListenerSettings[];
   passwordFile?: string;
   allowAnonymous?: boolean;
+  /** max_packet_size: bytes, 0 = no limit. */
+  maxPacketSize?: number;
+  /** max_inflight_messages: 0 = no limit. */
+  maxInflightMessages?: number;
   /** Things the file says that mq broker does not do, one sentence each. */
   warnings: string[];
 }
@@ -21,6 +25,7 @@ interface Block {
   keyFile?: string;
   caFile?: string;
   requireCertificate?: boolean;
+  maxConnections?: number;
 }
 
 /**
@@ -54,6 +59,12 @@ export function parseMosquittoConf(text: string, file: string): MosquittoConf {
       if (v === 'true') return true;
       if (v === 'false') return false;
       return fail(lineNo, `${key} must be true or false, not "${v}".`);
+    };
+    const integer = (min: number, max: number): number => {
+      const v = need();
+      const n = /^-?\d+$/.test(v) ? Number(v) : NaN;
+      if (!Number.isSafeInteger(n) || n < min || n > max) fail(lineNo, `${key} must be a whole number from ${min} to ${max}, not "${v}".`);
+      return n;
     };
     const port = (text: string): number => {
       const n = /^\d+$/.test(text) ? Number(text) : NaN;
@@ -93,6 +104,20 @@ export function parseMosquittoConf(text: string, file: string): MosquittoConf {
       case 'keyfile': target().keyFile = need(); return;
       case 'cafile': target().caFile = need(); return;
       case 'require_certificate': target().requireCertificate = bool(); return;
+      case 'max_connections': {
+        // As in mosquitto, a negative value means no limit.
+        const max = integer(-1, 1_000_000);
+        if (max < 0) delete target().maxConnections;
+        else target().maxConnections = max;
+        return;
+      }
+      case 'max_packet_size': {
+        const size = integer(0, 268_435_460);
+        if (size > 0 && size < 20) fail(lineNo, `max_packet_size must be 0 (no limit) or at least 20 bytes, not ${size}.`);
+        result.maxPacketSize = size;
+        return;
+      }
+      case 'max_inflight_messages': result.maxInflightMessages = integer(0, 65535); return;
       case 'allow_anonymous': result.allowAnonymous = bool(); return;
       case 'password_file': result.passwordFile = need(); return;
       case 'per_listener_settings':
@@ -143,6 +168,7 @@ function toListener(block: Block, file: string, warnings: string[]): ListenerSet
     port: block.port ?? 1883,
     ...(tls ? { tls } : {}),
     origin,
+    ...(block.maxConnections !== undefined ? { maxConnections: block.maxConnections } : {}),
   };
 }
 

@@ -11,11 +11,11 @@ import { ConfigError, MqError } from '../errors.js';
 import { describeFsError } from '../passwd/file.js';
 import { decideLogin, type PasswordTable } from './auth.js';
 import {
-  connectedLine, connectionFailedLine, disconnectedLine, formatAddress, newConnectionLine, refusedLine,
+  connectedLine, connectionFailedLine, disconnectedLine, formatAddress, newConnectionLine, printable, refusedLine,
   subscribedLine, unsubscribedLine, willLine, type ConnectInfo, type DisconnectReason,
 } from './log.js';
 import { connackV3 } from './packets.js';
-import { listenerUrl, type BrokerSettings, type ListenerKind, type ListenerSettings } from './settings.js';
+import { MAX_TOPIC_ALIAS, listenerUrl, type BrokerSettings, type ListenerKind, type ListenerSettings } from './settings.js';
 
 export interface StartOptions {
   settings: BrokerSettings;
@@ -74,7 +74,17 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     return error;
   };
 
+  const { limits } = settings;
+  // Message ids of the QoS 2 PUBLISH packets each client sent that wait for their PUBREL.
+  const unreleased = new WeakMap<Client, Set<number>>();
+
   const aedes = await Aedes.createBroker({
+    connectTimeout: limits.connectTimeoutMs,
+    maximumPacketSize: limits.maxPacketSize,
+    // mosquitto tells v5 clients its max_inflight_messages as their Receive Maximum.
+    receiveMaximum: limits.maxInflightMessages > 0 && limits.maxInflightMessages < 65535 ? limits.maxInflightMessages : 0,
+    topicAliasMaximum: MAX_TOPIC_ALIAS,
+
     preConnect(client, packet, callback) {
       const peer = peers.get(client.conn);
       const info = connectInfo(packet, peer);
@@ -86,6 +96,41 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
         return;
       }
       callback(null, true);
+    },
+
+    authorizePublish(client, packet, callback) {
+      // aedes' default: clients may not publish to $SYS (a v5 QoS 1/2 publish gets reason code 135).
+      if (packet.topic.startsWith('$SYS/')) {
+        callback(new Error('$SYS/ topic is reserved'));
+        return;
+      }
+      // A will keeps its CONNECT properties when aedes publishes it, Will Delay Interval included, but
+      // that is no PUBLISH property: mosquitto's clients drop the connection (protocol error) on it.
+      // aedes has read the delay by now; drop it as mosquitto does.
+      const properties = packet.properties as { willDelayInterval?: number } | undefined;
+      if (properties?.willDelayInterval !== undefined) delete properties.willDelayInterval;
+      // A client's own QoS 2 PUBLISH counts against max_inflight_messages; its will (no packet id) does not.
+      if (packet.qos === 2 && limits.maxInflightMessages > 0 && client && packet.messageId !== undefined) {
+        const ids = unreleased.get(client) ?? new Set<number>();
+        unreleased.set(client, ids);
+        if (!ids.has(packet.messageId!) && ids.size >= limits.maxInflightMessages) {
+          // As mosquitto: a v5 client is told with DISCONNECT 0x93 (Receive Maximum exceeded), a v3
+          // client is dropped; the message is not published. The callback is never called: the
+          // connection and the publish that waits on it end here.
+          log(`Client ${printable(client.id)} sent more than ${limits.maxInflightMessages} QoS 2 messages in flight (max_inflight_messages), disconnecting.`);
+          (client as unknown as { disconnect(opts: { reasonCode: number }): void }).disconnect({ reasonCode: 0x93 });
+          return;
+        }
+        ids.add(packet.messageId!);
+      }
+      callback(null);
+    },
+
+    // aedes 2 has no shared subscriptions: it tells v5 clients so in the CONNACK and refuses
+    // `$share/...` with SUBACK 0x9E, but takes it from a 3.1.1 client as a literal filter that no
+    // message ever matches. Refuse it there too (SUBACK 0x80), so the client learns it.
+    authorizeSubscribe(_client, subscription, callback) {
+      callback(null, subscription.topic.startsWith('$share/') ? null : subscription);
     },
 
     authenticate(client, username, password, done) {
@@ -113,7 +158,11 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
   // aedes emits 'error' for failures outside any client (e.g. clearing wills); log them, never crash.
   (aedes as unknown as NodeJS.EventEmitter).on('error', (error: Error) => log(`Broker error: ${error.message}.`));
 
-  aedes.on('clientReady', (client) => {
+  // Logged when the CONNACK is on its way, not at aedes' clientReady: that comes only after the
+  // session's queued messages were sent, by which time the client may have done (and logged) more.
+  aedes.on('connackSent', (connack, client) => {
+    const code = (connack as { returnCode?: number; reasonCode?: number }).returnCode ?? (connack as { reasonCode?: number }).reasonCode ?? 0;
+    if (code !== 0) return;
     ready.add(client);
     const info = connects.get(client);
     if (!info) return;
@@ -131,7 +180,9 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
 
   aedes.on('clientError', (client, error) => {
     if (handled.has(error)) return;
-    if (ready.has(client)) {
+    // Not every clientError ends the connection: aedes also reports, for v5 clients, a publish it
+    // answered with a reason code (135 for $SYS). disconnectReason() tells the two apart.
+    if (ready.has(client) || !errored(client)) {
       failures.set(client, error);
     } else {
       const peer = peers.get(client.conn);
@@ -147,8 +198,9 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
 
   aedes.on('subscribe', (subscriptions, client) => {
     for (const subscription of subscriptions) {
-      // aedes reports a refused subscription with the SUBACK failure code 128 as its QoS.
-      log((subscription.qos as number) === 128
+      // aedes reports a refused subscription with its SUBACK failure code (128, or a v5 reason code
+      // such as 0x9E for $share) as its QoS.
+      log((subscription.qos as number) >= 128
         ? `Client ${client.id} was refused the subscription to '${subscription.topic}'.`
         : subscribedLine(client.id, subscription.topic, subscription.qos));
     }
@@ -166,7 +218,8 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     const revokedReason = revoked.get(client);
     if (revokedReason !== undefined) return { kind: 'revoked', reason: revokedReason };
     const failure = failures.get(client);
-    if (failure) return failure.message === 'keep alive timeout' ? { kind: 'timeout' } : { kind: 'error', message: failure.message };
+    // A fatal error (errored), or a v5 DISCONNECT aedes sent with a failure reason (0x94 topic alias invalid, ...).
+    if (failure && (errored(client) || (client.disconnectReasonCode ?? 0) >= 0x80)) return failure.message === 'keep alive timeout' ? { kind: 'timeout' } : { kind: 'error', message: failure.message };
     // aedes sets _disconnected only when the client sent DISCONNECT.
     if ((client as unknown as { _disconnected?: boolean })._disconnected) return { kind: 'disconnect' };
     return { kind: 'closed' };
@@ -181,7 +234,14 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     const address = formatAddress(socket.remoteAddress, socket.remotePort);
     peers.set(conn, { address, kind });
     log(newConnectionLine(address, kind, port));
-    aedes.handle(conn, request);
+    const client = aedes.handle(conn, request);
+    if (limits.maxInflightMessages > 0) {
+      // A PUBREL releases its QoS 2 message id (aedes' own parser: nothing is parsed twice).
+      const parser = (client as unknown as { _parser: NodeJS.EventEmitter })._parser;
+      parser.on('packet', (packet: { cmd: string; messageId?: number }) => {
+        if (packet.cmd === 'pubrel') unreleased.get(client)?.delete(packet.messageId!);
+      });
+    }
   };
 
   const started: Closable[] = [];
@@ -229,6 +289,11 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
   };
 }
 
+/** aedes marks a client whose connection ended on an error (socket, protocol, keepalive). */
+function errored(client: Client): boolean {
+  return (client as unknown as { errored?: boolean }).errored === true;
+}
+
 /**
  * Name a client that sent an empty client id as mosquitto does (auto-UUID), so logs read the same.
  * aedes named it aedes_UUID before our authenticate hook ran, and only sends the CONNACK (with the
@@ -266,7 +331,8 @@ async function startListener(listener: ListenerSettings, hooks: ListenerHooks): 
   try {
     switch (listener.kind) {
       case 'mqtt':
-        server = createNetServer((socket) => hooks.accept(socket, socket, 'mqtt', port));
+        // Its sockets are accepted below, after the max_connections check.
+        server = createNetServer();
         break;
       case 'mqtts':
         server = createTlsServer(tls!, (socket: TLSSocket) => hooks.accept(socket, socket, 'mqtts', port));
@@ -289,7 +355,18 @@ async function startListener(listener: ListenerSettings, hooks: ListenerHooks): 
   } catch (error) {
     throw new ConfigError(`Cannot use the certificate ${listener.tls?.certFile} with the key ${listener.tls?.keyFile}: ${(error as Error).message}.`, { cause: error });
   }
-  server.on('connection', (socket: Socket) => hooks.track(socket));
+  let open = 0;
+  server.on('connection', (socket: Socket) => {
+    if (listener.maxConnections !== undefined && open >= listener.maxConnections) {
+      hooks.log(`Client connection from ${formatAddress(socket.remoteAddress, socket.remotePort)} denied: max_connections exceeded.`);
+      socket.destroy();
+      return;
+    }
+    open += 1;
+    socket.once('close', () => { open -= 1; });
+    hooks.track(socket);
+    if (listener.kind === 'mqtt') hooks.accept(socket, socket, 'mqtt', port);
+  });
   if (listener.kind === 'mqtts' || listener.kind === 'wss') {
     server.on('tlsClientError', (error: Error, socket: TLSSocket) => {
       hooks.log(connectionFailedLine(formatAddress(socket.remoteAddress, socket.remotePort), error.message));

@@ -20,6 +20,18 @@ export interface ListenerSettings {
   tls?: TlsFiles;
   /** Where the listener was asked for, for error messages: "-p", "--tls-port", "broker.conf:3". */
   origin: string;
+  /** Connections this listener takes at once (mosquitto's max_connections); undefined = no limit. */
+  maxConnections?: number;
+}
+
+/** Limits that protect the broker from clients that misbehave or simply send too much. */
+export interface BrokerLimits {
+  /** Largest packet a client may send, in bytes (whole packet, as mosquitto counts); 0 = no limit. */
+  maxPacketSize: number;
+  /** QoS 2 PUBLISH packets a client may have unreleased at once (mosquitto's max_inflight_messages); 0 = no limit. */
+  maxInflightMessages: number;
+  /** How long a new connection may take to send its CONNECT, in milliseconds. */
+  connectTimeoutMs: number;
 }
 
 export interface BrokerSettings {
@@ -27,6 +39,7 @@ export interface BrokerSettings {
   passwordFile?: string;
   allowAnonymous: boolean;
   verbose: boolean;
+  limits: BrokerLimits;
 }
 
 /** The `mq broker` flags as yargs parses them (strings, so we can say what was wrong). */
@@ -41,11 +54,63 @@ export interface BrokerArgs {
   tlsPort?: string | number;
   wsPort?: string | number;
   verbose?: boolean;
+  maxConnections?: string | number;
+  maxPacketSize?: string | number;
+  maxInflightMessages?: string | number;
+  connectTimeout?: string | number;
 }
 
 export const DEFAULT_PORT = 1883;
 export const DEFAULT_TLS_PORT = 8883;
 export const DEFAULT_HOST = '127.0.0.1';
+/**
+ * The highest topic alias a v5 client may use (advertised in the CONNACK): mosquitto's default
+ * max_topic_alias. aedes' own default is 0, which refuses every alias.
+ */
+export const MAX_TOPIC_ALIAS = 10;
+
+/** mosquitto's default: 20 QoS 2 messages in flight per client. */
+export const DEFAULT_MAX_INFLIGHT_MESSAGES = 20;
+export const DEFAULT_CONNECT_TIMEOUT_S = 10;
+/** The largest packet MQTT can encode: a remaining length of 268,435,455 plus a 5-byte fixed header. */
+export const MQTT_MAX_PACKET_SIZE = 268_435_460;
+
+/** A whole-number flag or config value from min to max; the message names where it came from. */
+export function parseCount(value: string | number, origin: string, min: number, max: number, hint: string): number {
+  const text = String(value).trim();
+  const n = /^-?\d+$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    throw new UsageError(`Invalid value "${text}" for ${origin}: ${hint}.`);
+  }
+  return n;
+}
+
+/**
+ * PURE: the limits from flags, else the config file, else mosquitto's defaults. A negative
+ * max_connections or a 0 max_inflight_messages means no limit, as in mosquitto.
+ */
+export function resolveLimits(args: BrokerArgs, conf?: MosquittoConf): BrokerLimits {
+  const maxPacketSize = args.maxPacketSize !== undefined
+    ? parseCount(args.maxPacketSize, '--max-packet-size', 0, MQTT_MAX_PACKET_SIZE, 'give a size in bytes, at least 20 (0 = no limit)')
+    : conf?.maxPacketSize ?? 0;
+  if (maxPacketSize > 0 && maxPacketSize < 20) {
+    throw new UsageError(`Invalid value "${maxPacketSize}" for --max-packet-size: give a size in bytes, at least 20 (0 = no limit).`);
+  }
+  const maxInflightMessages = args.maxInflightMessages !== undefined
+    ? parseCount(args.maxInflightMessages, '--max-inflight-messages', 0, 65535, 'give a number from 0 (no limit) to 65535')
+    : conf?.maxInflightMessages ?? DEFAULT_MAX_INFLIGHT_MESSAGES;
+  const connectTimeout = args.connectTimeout !== undefined
+    ? parseCount(args.connectTimeout, '--connect-timeout', 1, 3600, 'give a number of seconds from 1 to 3600')
+    : DEFAULT_CONNECT_TIMEOUT_S;
+  return { maxPacketSize, maxInflightMessages, connectTimeoutMs: connectTimeout * 1000 };
+}
+
+/** --max-connections applies to every listener, over what the config file says. */
+function withMaxConnections(listeners: ListenerSettings[], args: BrokerArgs): ListenerSettings[] {
+  if (args.maxConnections === undefined) return listeners;
+  const max = parseCount(args.maxConnections, '--max-connections', -1, 1_000_000, 'give a number of connections (-1 = no limit)');
+  return listeners.map(({ maxConnections: _ignored, ...listener }) => (max < 0 ? listener : { ...listener, maxConnections: max }));
+}
 
 /** A port flag or config value: 0-65535 (0 = pick a free one). */
 export function parsePort(value: string | number, origin: string): number {
@@ -83,10 +148,11 @@ export function resolveBrokerSettings(args: BrokerArgs, conf?: MosquittoConf): B
       ? conf.listeners
       : [{ kind: 'mqtt' as const, host: DEFAULT_HOST, port: DEFAULT_PORT, origin: `${conf.file} (no listener: the default)` }];
     return {
-      listeners,
+      listeners: withMaxConnections(listeners, args),
       ...(passwordFile !== undefined ? { passwordFile } : {}),
       allowAnonymous: args.allowAnonymous ?? conf.allowAnonymous ?? anonymousDefault,
       verbose,
+      limits: resolveLimits(args, conf),
     };
   }
 
@@ -122,10 +188,11 @@ export function resolveBrokerSettings(args: BrokerArgs, conf?: MosquittoConf): B
   }
 
   return {
-    listeners,
+    listeners: withMaxConnections(listeners, args),
     ...(args.passwordFile !== undefined ? { passwordFile: args.passwordFile } : {}),
     allowAnonymous: args.allowAnonymous ?? args.passwordFile === undefined,
     verbose,
+    limits: resolveLimits(args),
   };
 }
 

@@ -17,7 +17,7 @@ const command: CommandModule<Args> = {
   describe: 'Run an MQTT broker for local work',
   builder: (yargs) =>
     yargs
-      .usage('$0 broker [options]\n\nRun an MQTT 3.1/3.1.1 broker (aedes) for local work. Retained messages and QoS 1/2 sessions\n' +
+      .usage('$0 broker [options]\n\nRun an MQTT 3.1, 3.1.1 and 5 broker (aedes) for local work. Retained messages and QoS 1/2 sessions\n' +
         'are kept in memory only: they are lost when the broker stops. SIGHUP reloads the password file.')
       .option('port', { alias: 'p', type: 'string', describe: 'Port of the MQTT listener (0 picks a free one)', defaultDescription: '1883' })
       .option('host', { type: 'string', describe: 'Address to listen on; 0.0.0.0 opens it to the network', defaultDescription: '127.0.0.1 (this machine only)' })
@@ -28,7 +28,11 @@ const command: CommandModule<Args> = {
       .option('cafile', { type: 'string', normalize: true, group: 'TLS:', describe: 'Require client certificates signed by this CA (mutual TLS)' })
       .option('tls-port', { type: 'string', group: 'TLS:', describe: 'Port of the TLS listener', defaultDescription: '8883' })
       .option('ws-port', { type: 'string', describe: 'Also listen for MQTT over WebSocket on this port' })
-      .option('config-file', { alias: 'c', type: 'string', normalize: true, describe: 'Read listener, allow_anonymous, password_file, certfile/keyfile/cafile from a mosquitto.conf' })
+      .option('max-connections', { type: 'string', group: 'Limits:', describe: 'Connections each listener takes at once; more are closed at once (-1 = no limit)', defaultDescription: 'no limit' })
+      .option('max-packet-size', { type: 'string', group: 'Limits:', describe: 'Largest packet a client may send, in bytes; a larger one disconnects it (0 = no limit)', defaultDescription: 'no limit' })
+      .option('max-inflight-messages', { type: 'string', group: 'Limits:', describe: 'QoS 2 messages a client may have in flight; one more disconnects it (0 = no limit)', defaultDescription: '20' })
+      .option('connect-timeout', { type: 'string', group: 'Limits:', describe: 'Seconds a new connection has to send its CONNECT', defaultDescription: '10' })
+      .option('config-file', { alias: 'c', type: 'string', normalize: true, describe: 'Read listener, allow_anonymous, password_file, certfile/keyfile/cafile and max_* limits from a mosquitto.conf' })
       .option('verbose', { alias: 'v', type: 'boolean', describe: 'Log connects, disconnects, subscriptions and refused logins on stderr' })
       .example('$0 broker', 'A broker on 127.0.0.1:1883 for anyone on this machine')
       .example('$0 passwd -c users.txt alice && $0 broker --password-file users.txt -v', 'Only alice may connect; log who comes and goes')

@@ -22,7 +22,7 @@ const command: CommandModule<ConfigArgs> = {
   async run(args, ctx) {
     if (args.check) {
       // Imported here: plain `mq config` must not load MQTT.js.
-      const { openConnection } = await import('../connection/connect.js');
+      const { openConnection } = await import('../connection/prepare.js');
       const connection = await openConnection(args, ctx);
       await connection.close();
       const id = connection.clientId();

@@ -1,3 +1,5 @@
+import { CONNECTION_OPTIONS, type ConnectionOption } from '../connection/settings.js';
+
 /**
  * What the value of an option is, for shell completion. The option list itself always comes from
  * the yargs definitions; this file only says how to complete a value where yargs cannot tell.
@@ -10,11 +12,10 @@
  * no longer defined by any command.
  */
 export const OPTION_VALUES: Readonly<Record<string, readonly string[]>> = {
+  // The connection flags' values come from their rows in the connection table.
+  ...Object.fromEntries((CONNECTION_OPTIONS as readonly ConnectionOption[]).flatMap((o) => (o.values ? [[o.name, o.values]] : []))),
   qos: ['0', '1', '2'],
-  'will-qos': ['0', '1', '2'],
   'retain-handling': ['0', '1', '2'],
-  'protocol-version': ['31', '311', '5'],
-  'tls-version': ['tlsv1.3', 'tlsv1.2', 'tlsv1.1'],
   hash: ['sha512', 'sha512-pbkdf2', 'argon2id'],
   encoding: ['hex', 'base64'],
   'line-format': ['text', 'json'],

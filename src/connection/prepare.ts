@@ -4,10 +4,51 @@ import type { Context } from '../context.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { promptSecret } from '../prompt.js';
 import { readEnv } from './env.js';
+import type { Connection, ConnectOptions } from './connect.js';
 import { flagsLayer, type ConnectionArgs } from './options.js';
+import { parseProperties, type Properties } from './properties.js';
 import { loadRc } from './rc.js';
 import { resolveConnection, type Resolved } from './resolve.js';
+import { sessionOptions } from './session.js';
 import type { ConnectionSettings } from './settings.js';
+
+/** Everything a network command does to get a client: resolve, validate, connect, watch. */
+export async function openConnection(args: ConnectionArgs, ctx: Context, options: ConnectOptions = {}): Promise<Connection> {
+  const prepared = await prepareConnection(args, ctx, options.defaults);
+  return prepared.connect(options);
+}
+
+/** Settings resolved, not yet connected: commands check their own flags against them in between. */
+export interface PreparedConnection {
+  resolved: Resolved;
+  settings: ConnectionSettings;
+  properties: Properties;
+  connect(options?: ConnectOptions): Promise<Connection>;
+}
+
+/**
+ * Step one of openConnection: parse -D, resolve flags > env > rc > defaults (-D and -x mean v5, as
+ * in mosquitto). Step two, `connect()`, validates the session flags and connects.
+ */
+export async function prepareConnection(
+  args: ConnectionArgs,
+  ctx: Context,
+  defaults?: Partial<ConnectionSettings>,
+): Promise<PreparedConnection> {
+  const properties = parseProperties(args.property as string[] | undefined);
+  const resolved = await resolveSettings(args, ctx, defaults ? { defaults } : {});
+  return {
+    resolved,
+    settings: resolved.settings,
+    properties,
+    async connect(options: ConnectOptions = {}) {
+      const session = sessionOptions(args, resolved, properties, { receiveMaximum: options.receiveMaximum, pid: process.pid });
+      // Loaded only now: resolving settings (mq config) must not load MQTT.js.
+      const { connect } = await import('./connect.js');
+      return connect(resolved.settings, session, ctx.ui, options);
+    },
+  };
+}
 
 /**
  * Gather the layers (flags, MQ_* variables, rc file) and resolve them. The I/O around the pure

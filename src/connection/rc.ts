@@ -1,5 +1,5 @@
-import { cosmiconfig } from 'cosmiconfig';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
 import type { RawLayer } from './resolve.js';
@@ -32,9 +32,64 @@ export interface RcContent {
 }
 
 /** The rc file named by --config / MQ_CONFIG, or the first one found from the cwd up (null: none). */
-function findRc(cwd: string, explicitPath: string | undefined) {
+async function findRc(cwd: string, explicitPath: string | undefined) {
+  // Most runs have no rc file at all: a pass of stat calls proves it without loading cosmiconfig
+  // (its loaders and its meta-config lookup cost several milliseconds at every start).
+  if (!explicitPath && !(await mayHoldRc(cwd))) return null;
+  const { cosmiconfig } = await import('cosmiconfig');
   const explorer = cosmiconfig('mq', { searchPlaces: RC_SEARCH_PLACES, searchStrategy: 'global', cache: false });
   return explicitPath ? explorer.load(path.resolve(cwd, explicitPath)) : explorer.search(cwd);
+}
+
+/**
+ * The files cosmiconfig 9 would read for `mq` with searchStrategy 'global': its meta config in the
+ * cwd (which can change the search), then each of RC_SEARCH_PLACES in every folder from the cwd up
+ * to HOME (or the root), then its global config folder (env-paths: $XDG_CONFIG_HOME/mq on Linux).
+ */
+export function rcCandidates(cwd: string, home: string, globalDir: string): { meta: string[]; search: string[] } {
+  const meta = COSMICONFIG_META_PLACES.map((place) => path.join(cwd, place));
+  const search: string[] = [];
+  const stop = path.resolve(home);
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    search.push(...RC_SEARCH_PLACES.map((place) => path.join(dir, place)));
+    if (dir === stop || path.dirname(dir) === dir) break;
+  }
+  search.push(...COSMICONFIG_GLOBAL_PLACES.map((place) => path.join(globalDir, place)));
+  return { meta, search };
+}
+
+/** cosmiconfig 9's own lists (defaults.js): metaSearchPlaces and globalConfigSearchPlaces. */
+const COSMICONFIG_META_PLACES = [
+  'package.json', 'package.yaml', '.config/config.json', '.config/config.yaml', '.config/config.yml',
+  '.config/config.js', '.config/config.ts', '.config/config.cjs', '.config/config.mjs',
+];
+const COSMICONFIG_GLOBAL_PLACES = ['config', 'config.json', 'config.yaml', 'config.yml', 'config.js', 'config.ts', 'config.cjs', 'config.mjs'];
+
+/**
+ * False only when no file cosmiconfig would read exists: then its search would find nothing. A
+ * package.json counts only when it has an "mq" key (or a "cosmiconfig" one, in the cwd); when in
+ * doubt (unreadable, not JSON) it counts, and cosmiconfig decides as before.
+ */
+async function mayHoldRc(cwd: string): Promise<boolean> {
+  const { default: envPaths } = await import('env-paths');
+  const { meta, search } = rcCandidates(cwd, homedir(), envPaths('mq', { suffix: '' }).config);
+  const exists = await Promise.all([...meta, ...search].map((file) => stat(file).then(() => true, () => false)));
+  const found = [...meta, ...search].filter((_, i) => exists[i]);
+  for (const file of found) {
+    if (path.basename(file) !== 'package.json') return true;
+    const keys = meta.includes(file) ? ['mq', 'cosmiconfig'] : ['mq'];
+    if (await packageJsonHas(file, keys)) return true;
+  }
+  return false;
+}
+
+async function packageJsonHas(file: string, keys: string[]): Promise<boolean> {
+  try {
+    const content = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    return typeof content !== 'object' || content === null || keys.some((key) => key in content);
+  } catch {
+    return true;
+  }
 }
 
 /**

@@ -91,21 +91,21 @@ export function resolveConnection(input: ResolveInput): Resolved {
     transport = secure ? 'wss' : 'ws';
   }
 
-  let protocolVersion = take('protocolVersion', DEFAULTS.protocolVersion);
+  let protocolVersion = take('protocolVersion', DEFAULTS.protocolVersion!);
   if (input.forceV5 && sources.protocolVersion?.kind === 'default') {
     protocolVersion = 5;
     sources.protocolVersion = { kind: 'flag', flag: input.forceV5 };
   }
 
   const settings: ConnectionSettings = {
-    host: take('host', DEFAULTS.host),
+    host: take('host', DEFAULTS.host!),
     port: take('port', defaultPort(transport)),
     transport,
-    keepalive: take('keepalive', DEFAULTS.keepalive),
+    keepalive: take('keepalive', DEFAULTS.keepalive!),
     protocolVersion,
-    insecure: take('insecure', DEFAULTS.insecure),
-    nodelay: take('nodelay', DEFAULTS.nodelay),
-    connectTimeout: take('connectTimeout', DEFAULTS.connectTimeout),
+    insecure: take('insecure', DEFAULTS.insecure!),
+    nodelay: take('nodelay', DEFAULTS.nodelay!),
+    connectTimeout: take('connectTimeout', DEFAULTS.connectTimeout!),
   };
   for (const { key } of SETTINGS) {
     if (key in settings) continue;

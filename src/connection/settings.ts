@@ -26,6 +26,8 @@ export interface ConnectionSettings {
   ciphers?: string;
   alpn?: string;
   servername?: string;
+  /** --tls-keylog: append the TLS session keys here (NSS key log format). */
+  tlsKeylog?: string;
   proxy?: string;
   bindAddress?: string;
   nodelay: boolean;
@@ -39,16 +41,41 @@ export type SettingKey = keyof ConnectionSettings;
 
 type Parser = (value: unknown, origin: string) => unknown;
 
+/** A value that flags, MQ_* variables and rc files can all set (flags > env > rc > default). */
 export interface SettingSpec {
+  /** Its name in ConnectionSettings, which is also its rc file key. */
   key: SettingKey;
   /** MQ_* variable, when the environment may set it. */
   env?: string;
   /** The flag that sets it, for messages and `mq config`. */
   flag: string;
   parse: Parser;
+  /** Never shown: redacted in `mq config`, hidden from `ps`. */
   secret?: boolean;
   /** A path that an rc file may give relative to its own folder. */
   path?: boolean;
+}
+
+/** The yargs declaration of one connection flag, plus the setting it feeds when it feeds one. */
+export interface ConnectionOption {
+  /** The long flag, which is also yargs' key: `host` is --host and reaches the command as args.host. */
+  name: string;
+  alias?: string;
+  type: 'string' | 'boolean' | 'array';
+  group: 'Connection:' | 'TLS:' | 'Will:';
+  describe: string;
+  defaultDescription?: string;
+  /** A file path: yargs normalizes it and shell completion offers files. */
+  normalize?: boolean;
+  /** What shell completion offers as the value. */
+  values?: readonly string[];
+  /** The setting it sets, with its env variable, parser and markers. */
+  setting?: Omit<SettingSpec, 'flag'> & {
+    /** Used when no flag, variable or rc file sets it. */
+    default?: string | number | boolean;
+    /** Given without a value, the flag asks for it at a masked prompt. */
+    prompt?: boolean;
+  };
 }
 
 const text: Parser = (value, origin) => {
@@ -93,44 +120,98 @@ const transport: Parser = (value, origin) => {
   throw new ConfigError(`Invalid transport "${String(value)}" in ${origin}: use mqtt, mqtts, ws or wss.`);
 };
 
-export const SETTINGS: readonly SettingSpec[] = [
-  { key: 'host', env: 'MQ_HOST', flag: '-h', parse: text },
-  { key: 'port', env: 'MQ_PORT', flag: '-p', parse: (v, o) => parsePort(v as string, o) },
-  { key: 'transport', flag: '-L/--ws', parse: transport },
-  { key: 'unix', env: 'MQ_UNIX', flag: '--unix', parse: text, path: true },
-  { key: 'username', env: 'MQ_USERNAME', flag: '-u', parse: text },
-  { key: 'password', env: 'MQ_PASSWORD', flag: '-P', parse: text, secret: true },
-  { key: 'clientId', env: 'MQ_CLIENT_ID', flag: '-i', parse: text },
-  { key: 'idPrefix', env: 'MQ_ID_PREFIX', flag: '-I', parse: text },
-  { key: 'keepalive', env: 'MQ_KEEPALIVE', flag: '-k', parse: integerIn(5, 65535, 'keepalive') },
-  { key: 'protocolVersion', env: 'MQ_PROTOCOL_VERSION', flag: '-V', parse: (v, o) => parseProtocolVersion(v, o) },
-  { key: 'cafile', env: 'MQ_CAFILE', flag: '--cafile', parse: text, path: true },
-  { key: 'capath', env: 'MQ_CAPATH', flag: '--capath', parse: text, path: true },
-  { key: 'cert', env: 'MQ_CERT', flag: '--cert', parse: text, path: true },
-  { key: 'key', env: 'MQ_KEY', flag: '--key', parse: text, path: true },
-  { key: 'insecure', env: 'MQ_INSECURE', flag: '--insecure', parse: bool },
-  { key: 'tlsVersion', flag: '--tls-version', parse: tlsVersion },
-  { key: 'ciphers', flag: '--ciphers', parse: text },
-  { key: 'alpn', flag: '--tls-alpn', parse: text },
-  { key: 'servername', flag: '--servername', parse: text },
-  { key: 'proxy', env: 'MQ_PROXY', flag: '--proxy', parse: text },
-  { key: 'bindAddress', flag: '-A', parse: text },
-  { key: 'nodelay', flag: '--nodelay', parse: bool },
-  { key: 'connectTimeout', env: 'MQ_CONNECT_TIMEOUT', flag: '--connect-timeout', parse: integerIn(1, 3600, 'connect timeout') },
-  { key: 'topic', flag: '-L', parse: text },
-];
+/**
+ * THE table of connection flags, in --help order. Each row is one flag; a row with `setting` is also
+ * a layered setting. The yargs options, the flag layer and its type (ConnectionArgs), the MQ_*
+ * variables, rc keys, `mq config`'s labels, completion values and the `ps` redaction all come from here.
+ */
+export const CONNECTION_OPTIONS = [
+  { name: 'host', alias: 'h', type: 'string', group: 'Connection:', describe: 'Broker host', defaultDescription: 'localhost',
+    setting: { key: 'host', env: 'MQ_HOST', parse: text, default: 'localhost' } },
+  { name: 'port', alias: 'p', type: 'string', group: 'Connection:', describe: 'Broker port', defaultDescription: '1883, 8883 with TLS',
+    setting: { key: 'port', env: 'MQ_PORT', parse: (v, o) => parsePort(v as string, o) } },
+  { name: 'url', alias: 'L', type: 'string', group: 'Connection:', describe: 'mqtt[s]://[user[:pass]@]host[:port][/topic], or ws[s]://' },
+  { name: 'ws', type: 'boolean', group: 'Connection:', describe: 'Use the WebSocket transport' },
+  { name: 'unix', type: 'string', group: 'Connection:', describe: 'Connect through this unix socket', normalize: true,
+    setting: { key: 'unix', env: 'MQ_UNIX', parse: text, path: true } },
+  { name: 'username', alias: 'u', type: 'string', group: 'Connection:', describe: 'Username',
+    setting: { key: 'username', env: 'MQ_USERNAME', parse: text } },
+  { name: 'pw', alias: 'P', type: 'string', group: 'Connection:', describe: 'Password (prefer MQ_PASSWORD or --password-file; -P alone prompts)',
+    setting: { key: 'password', env: 'MQ_PASSWORD', parse: text, secret: true, prompt: true } },
+  { name: 'password-file', type: 'string', group: 'Connection:', describe: 'Read the password from the first line of this file', normalize: true },
+  { name: 'id', alias: 'i', type: 'string', group: 'Connection:', describe: 'Client id', defaultDescription: 'assigned by the broker',
+    setting: { key: 'clientId', env: 'MQ_CLIENT_ID', parse: text } },
+  { name: 'id-prefix', alias: 'I', type: 'string', group: 'Connection:', describe: 'Client id prefix; the process id is appended',
+    setting: { key: 'idPrefix', env: 'MQ_ID_PREFIX', parse: text } },
+  { name: 'keepalive', alias: 'k', type: 'string', group: 'Connection:', describe: 'Keepalive in seconds (5-65535)', defaultDescription: '60',
+    setting: { key: 'keepalive', env: 'MQ_KEEPALIVE', parse: integerIn(5, 65535, 'keepalive'), default: 60 } },
+  { name: 'disable-clean-session', alias: 'c', type: 'boolean', group: 'Connection:', describe: 'Keep the session after disconnecting (needs -i)' },
+  { name: 'session-expiry', alias: 'x', type: 'string', group: 'Connection:', describe: 'Session expiry interval in seconds (v5; -1 = never)' },
+  { name: 'protocol-version', alias: 'V', type: 'string', group: 'Connection:', describe: 'MQTT version: 31, 311 or 5', defaultDescription: '311',
+    values: ['31', '311', '5'], setting: { key: 'protocolVersion', env: 'MQ_PROTOCOL_VERSION', parse: (v, o) => parseProtocolVersion(v, o), default: 4 } },
+  { name: 'A', type: 'string', group: 'Connection:', describe: 'Bind the local socket to this address',
+    setting: { key: 'bindAddress', parse: text } },
+  { name: 'nodelay', type: 'boolean', group: 'Connection:', describe: 'Disable Nagle\'s algorithm (TCP_NODELAY)',
+    setting: { key: 'nodelay', parse: bool, default: false } },
+  { name: 'proxy', type: 'string', group: 'Connection:', describe: 'SOCKS5 proxy: socks5h://[user[:pass]@]host[:port]',
+    setting: { key: 'proxy', env: 'MQ_PROXY', parse: text } },
+  { name: 'property', alias: 'D', type: 'array', group: 'Connection:', describe: 'MQTT v5 property: -D <command> <name> <value>' },
+  { name: 'connect-timeout', type: 'string', group: 'Connection:', describe: 'Seconds to wait for the broker to accept', defaultDescription: '10',
+    setting: { key: 'connectTimeout', env: 'MQ_CONNECT_TIMEOUT', parse: integerIn(1, 3600, 'connect timeout'), default: 10 } },
+  { name: 'profile', type: 'string', group: 'Connection:', describe: 'Use this profile from the rc file' },
+  { name: 'config', type: 'string', group: 'Connection:', describe: 'Load this rc file instead of searching for one', normalize: true },
+  { name: 'o', type: 'string', group: 'Connection:', describe: 'Read options from a file, one option and its value per line (mosquitto 2.1)' },
+  { name: 'cafile', type: 'string', group: 'TLS:', describe: 'CA certificates to trust (enables TLS)', normalize: true,
+    setting: { key: 'cafile', env: 'MQ_CAFILE', parse: text, path: true } },
+  { name: 'capath', type: 'string', group: 'TLS:', describe: 'Folder of CA certificates to trust (enables TLS)', normalize: true,
+    setting: { key: 'capath', env: 'MQ_CAPATH', parse: text, path: true } },
+  { name: 'cert', type: 'string', group: 'TLS:', describe: 'Client certificate (PEM)', normalize: true,
+    setting: { key: 'cert', env: 'MQ_CERT', parse: text, path: true } },
+  { name: 'key', type: 'string', group: 'TLS:', describe: 'Client private key (PEM)', normalize: true,
+    setting: { key: 'key', env: 'MQ_KEY', parse: text, path: true } },
+  { name: 'insecure', type: 'boolean', group: 'TLS:', describe: 'Do not verify the server certificate',
+    setting: { key: 'insecure', env: 'MQ_INSECURE', parse: bool, default: false } },
+  { name: 'tls-version', type: 'string', group: 'TLS:', describe: 'tlsv1.3, tlsv1.2 or tlsv1.1',
+    values: ['tlsv1.3', 'tlsv1.2', 'tlsv1.1'], setting: { key: 'tlsVersion', parse: tlsVersion } },
+  { name: 'tls-use-os-certs', type: 'boolean', group: 'TLS:', describe: 'Trust the system CA store (the default without --cafile)' },
+  { name: 'ciphers', type: 'string', group: 'TLS:', describe: 'OpenSSL cipher list',
+    setting: { key: 'ciphers', parse: text } },
+  { name: 'tls-alpn', type: 'string', group: 'TLS:', describe: 'ALPN protocol to offer',
+    setting: { key: 'alpn', parse: text } },
+  { name: 'servername', type: 'string', group: 'TLS:', describe: 'Server name to send (SNI) and verify',
+    setting: { key: 'servername', parse: text } },
+  { name: 'tls-keylog', type: 'string', group: 'TLS:', describe: 'Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets', normalize: true,
+    setting: { key: 'tlsKeylog', parse: text, path: true } },
+  { name: 'will-topic', type: 'string', group: 'Will:', describe: 'Topic of the will message' },
+  { name: 'will-payload', type: 'string', group: 'Will:', describe: 'Payload of the will message' },
+  { name: 'will-qos', type: 'string', group: 'Will:', describe: 'QoS of the will message', defaultDescription: '0', values: ['0', '1', '2'] },
+  { name: 'will-retain', type: 'boolean', group: 'Will:', describe: 'Retain the will message' },
+] as const satisfies readonly ConnectionOption[];
+
+/** Settings that no flag of their own sets: -L and --ws give them. */
+const TRANSPORT: SettingSpec = { key: 'transport', flag: '-L/--ws', parse: transport };
+const URL_TOPIC: SettingSpec = { key: 'topic', flag: '-L', parse: text };
+
+/** How messages name a flag: -h for host, --cafile for cafile. */
+export function flagLabel(option: Pick<ConnectionOption, 'name' | 'alias'>): string {
+  if (option.alias !== undefined) return `-${option.alias}`;
+  return option.name.length === 1 ? `-${option.name}` : `--${option.name}`;
+}
+
+/** Every layered setting, in table order (`mq config` prints them so): the transport after the port. */
+export const SETTINGS: readonly SettingSpec[] = (CONNECTION_OPTIONS as readonly ConnectionOption[]).flatMap((option) => {
+  if (!option.setting) return [];
+  const { key, env, parse, secret, path } = option.setting;
+  const spec: SettingSpec = { key, flag: flagLabel(option), parse, ...(env !== undefined ? { env } : {}), ...(secret ? { secret } : {}), ...(path ? { path } : {}) };
+  return key === 'port' ? [spec, TRANSPORT] : [spec];
+}).concat(URL_TOPIC);
 
 export const SETTING_BY_KEY: ReadonlyMap<string, SettingSpec> = new Map(SETTINGS.map((s) => [s.key, s]));
 
-/** Defaults that do not depend on other settings. Port depends on transport: see resolve.ts. */
-export const DEFAULTS = {
-  host: 'localhost',
-  keepalive: 60,
-  protocolVersion: 4,
-  insecure: false,
-  nodelay: false,
-  connectTimeout: 10,
-} as const;
+/** Defaults that do not depend on other settings, from the table. Port depends on transport: see resolve.ts. */
+export const DEFAULTS: Partial<ConnectionSettings> = Object.fromEntries(
+  (CONNECTION_OPTIONS as readonly ConnectionOption[]).flatMap((o) => (o.setting?.default !== undefined ? [[o.setting.key, o.setting.default]] : [])),
+);
 
 export function defaultPort(transport: Transport): number {
   return transport === 'mqtts' || transport === 'wss' ? 8883 : 1883;

@@ -2,7 +2,7 @@
  * `mq pub`: check the flags, load the message, connect through the factory, publish, wait for
  * every acknowledgement, disconnect. The command module only declares flags and calls runPub.
  */
-import { prepareConnection } from '../connection/connect.js';
+import { prepareConnection } from '../connection/prepare.js';
 import { reasonText } from '../connection/errors.js';
 import type { Context } from '../context.js';
 import { ExitError, UsageError } from '../errors.js';

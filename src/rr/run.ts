@@ -2,7 +2,7 @@
  * `mq rr`: check the flags, load the payload, connect (MQTT v5 unless told otherwise), then ask
  * (the default) or answer (--respond).
  */
-import { prepareConnection } from '../connection/connect.js';
+import { prepareConnection } from '../connection/prepare.js';
 import type { Context } from '../context.js';
 import { readMessageFile, readMessageStdin } from '../input/whole.js';
 import { validateFormat } from '../output/format.js';

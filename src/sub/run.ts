@@ -1,6 +1,6 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import { prepareConnection } from '../connection/connect.js';
+import { prepareConnection } from '../connection/prepare.js';
 import type { ConnectionArgs } from '../connection/options.js';
 import type { Context } from '../context.js';
 import { validateFormat } from '../output/format.js';

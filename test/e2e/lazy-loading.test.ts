@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { freePort } from './helpers/broker.ts';
 import { MQ, tempDir, testEnv } from './helpers/run.ts';
@@ -10,9 +10,9 @@ import { MQ, tempDir, testEnv } from './helpers/run.ts';
  * The bundled packages whose code ran during `mq ...args`, from a CPU profile of the run: esbuild
  * names each bundled CommonJS module's wrapper after its path (`node_modules/mqtt/build/index.js`).
  */
-function packagesThatRan(args: string[]): Set<string> {
+function packagesThatRan(args: string[], cwd = tempDir()): Set<string> {
   const dir = tempDir('mq-prof-');
-  spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, MQ, ...args], { env: testEnv(), cwd: tempDir(), input: '' });
+  spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, MQ, ...args], { env: testEnv({ home: cwd }), cwd, input: '' });
   const profile = JSON.parse(readFileSync(path.join(dir, readdirSync(dir)[0]!), 'utf8')) as { nodes: { callFrame: { functionName: string } }[] };
   const packages = profile.nodes.map((n) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(n.callFrame.functionName)?.[1]);
   return new Set(packages.filter((name) => name !== undefined));
@@ -26,4 +26,17 @@ test('mq --help, mq pub --help and mq passwd never load MQTT.js; mq pub does', a
   // The control: a network command does load it, so the check above can fail.
   const ran = packagesThatRan(['pub', '-p', String(await freePort()), '-t', 't', '-m', 'x']);
   assert.ok(ran.has('mqtt') && ran.has('mqtt-packet'), [...ran].join(', '));
+});
+
+test('without an rc file cosmiconfig is not loaded (a pass of stat calls finds none); with one it is', async () => {
+  const port = String(await freePort());
+  const bare = tempDir();
+  // A package.json without an "mq" key is not an rc file either.
+  writeFileSync(path.join(bare, 'package.json'), '{"name":"app"}');
+  assert.ok(!packagesThatRan(['pub', '-p', port, '-t', 't', '-m', 'x'], bare).has('cosmiconfig'));
+  for (const [file, content] of [['.mqrc.json', '{"host":"127.0.0.1"}'], ['package.json', '{"name":"app","mq":{"host":"127.0.0.1"}}']]) {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, file!), content!);
+    assert.ok(packagesThatRan(['pub', '-p', port, '-t', 't', '-m', 'x'], dir).has('cosmiconfig'), `${file} should load cosmiconfig`);
+  }
 });

@@ -33,6 +33,7 @@ describe('resolveBrokerSettings from flags', () => {
       listeners: [{ kind: 'mqtt', host: '127.0.0.1', port: 1883, origin: '-p' }],
       allowAnonymous: true,
       verbose: false,
+      limits: { maxPacketSize: 0, maxInflightMessages: 20, connectTimeoutMs: 10_000 },
     });
   });
   test('a password file turns anonymous access off unless --allow-anonymous', () => {
@@ -76,7 +77,8 @@ describe('resolveBrokerSettings with a mosquitto.conf', () => {
   const conf = (text: string) => parseMosquittoConf(text, 'm.conf');
   test('listeners come from the file; without allow_anonymous it refuses anonymous clients (mosquitto 2.0)', () => {
     const s = resolveBrokerSettings({}, conf('listener 1884 127.0.0.1\npassword_file pw\n'));
-    assert.deepEqual(s, { listeners: [{ kind: 'mqtt', host: '127.0.0.1', port: 1884, origin: 'm.conf:1' }], passwordFile: 'pw', allowAnonymous: false, verbose: false });
+    assert.deepEqual(s, { listeners: [{ kind: 'mqtt', host: '127.0.0.1', port: 1884, origin: 'm.conf:1' }], passwordFile: 'pw', allowAnonymous: false, verbose: false,
+      limits: { maxPacketSize: 0, maxInflightMessages: 20, connectTimeoutMs: 10_000 } });
     assert.equal(resolveBrokerSettings({}, conf('listener 1884\n')).allowAnonymous, false);
     assert.equal(resolveBrokerSettings({}, conf('listener 1884\nallow_anonymous true\n')).allowAnonymous, true);
   });
@@ -94,6 +96,50 @@ describe('resolveBrokerSettings with a mosquitto.conf', () => {
     assert.throws(() => resolveBrokerSettings({ port: '1', wsPort: '2' }, conf('listener 1884\n')), (e: unknown) =>
       e instanceof UsageError && e.message === '-p, --ws-port cannot be combined with -c: the listeners come from m.conf. Edit its "listener" lines, or drop -c.');
   });
+});
+
+describe('limits: max_connections, max_packet_size, max_inflight_messages, connect timeout', () => {
+  const conf = (text: string) => parseMosquittoConf(text, 'm.conf');
+  const cases: [string, Parameters<typeof resolveBrokerSettings>[0], string | undefined, { limits: object; maxConnections: (number | undefined)[] }][] = [
+    ['flags', { maxConnections: '5', maxPacketSize: '1024', maxInflightMessages: '0', connectTimeout: '2' }, undefined,
+      { limits: { maxPacketSize: 1024, maxInflightMessages: 0, connectTimeoutMs: 2000 }, maxConnections: [5] }],
+    ['-1 connections means no limit', { maxConnections: '-1' }, undefined,
+      { limits: { maxPacketSize: 0, maxInflightMessages: 20, connectTimeoutMs: 10_000 }, maxConnections: [undefined] }],
+    ['the file, max_connections per listener', {}, 'max_packet_size 2048\nmax_inflight_messages 5\nlistener 1884\nmax_connections 3\nlistener 1885\n',
+      { limits: { maxPacketSize: 2048, maxInflightMessages: 5, connectTimeoutMs: 10_000 }, maxConnections: [3, undefined] }],
+    ['flags win over the file', { maxConnections: '7', maxInflightMessages: '9' }, 'max_inflight_messages 5\nlistener 1884\nmax_connections 3\nlistener 1885\n',
+      { limits: { maxPacketSize: 0, maxInflightMessages: 9, connectTimeoutMs: 10_000 }, maxConnections: [7, 7] }],
+    ['max_connections -1 in the file', {}, 'listener 1884\nmax_connections -1\n',
+      { limits: { maxPacketSize: 0, maxInflightMessages: 20, connectTimeoutMs: 10_000 }, maxConnections: [undefined] }],
+  ];
+  for (const [name, args, text, expected] of cases) {
+    test(name, () => {
+      const s = resolveBrokerSettings(args, text === undefined ? undefined : conf(text));
+      assert.deepEqual({ limits: s.limits, maxConnections: s.listeners.map((l) => l.maxConnections) }, expected);
+    });
+  }
+  const errors: [Parameters<typeof resolveBrokerSettings>[0], string][] = [
+    [{ maxPacketSize: '10' }, 'Invalid value "10" for --max-packet-size: give a size in bytes, at least 20 (0 = no limit).'],
+    [{ maxPacketSize: '1k' }, 'Invalid value "1k" for --max-packet-size: give a size in bytes, at least 20 (0 = no limit).'],
+    [{ maxInflightMessages: '70000' }, 'Invalid value "70000" for --max-inflight-messages: give a number from 0 (no limit) to 65535.'],
+    [{ maxConnections: '-2' }, 'Invalid value "-2" for --max-connections: give a number of connections (-1 = no limit).'],
+    [{ connectTimeout: '0' }, 'Invalid value "0" for --connect-timeout: give a number of seconds from 1 to 3600.'],
+  ];
+  for (const [args, message] of errors) {
+    test(`refuses ${JSON.stringify(args)}`, () => {
+      assert.throws(() => resolveBrokerSettings(args), (e: unknown) => e instanceof UsageError && e.message === message);
+    });
+  }
+  const confErrors: [string, string][] = [
+    ['max_packet_size 5\n', 'm.conf:1: max_packet_size must be 0 (no limit) or at least 20 bytes, not 5.'],
+    ['max_inflight_messages lots\n', 'm.conf:1: max_inflight_messages must be a whole number from 0 to 65535, not "lots".'],
+    ['listener 1884\nmax_connections -5\n', 'm.conf:2: max_connections must be a whole number from -1 to 1000000, not "-5".'],
+  ];
+  for (const [text, message] of confErrors) {
+    test(`the file: ${message}`, () => {
+      assert.throws(() => conf(text), (e: unknown) => e instanceof ConfigError && e.message === message);
+    });
+  }
 });
 
 describe('parseMosquittoConf', () => {

@@ -3,12 +3,15 @@ import assert from 'node:assert/strict';
 import { readEnv } from '../../src/connection/env.ts';
 import { resolveConnection, type ResolveInput } from '../../src/connection/resolve.ts';
 import { parseUrl, redactUrl } from '../../src/connection/url.ts';
-import { selectProfile } from '../../src/connection/rc.ts';
+import { rcCandidates, selectProfile } from '../../src/connection/rc.ts';
+import path from 'node:path';
 import { parseProperties } from '../../src/connection/properties.ts';
 import { refusal, toMqError } from '../../src/connection/errors.ts';
-import { parseSessionExpiry, sessionOptions, clientOptions } from '../../src/connection/connect.ts';
+import { parseSessionExpiry, sessionOptions, clientOptions } from '../../src/connection/session.ts';
 import { describePacket } from '../../src/connection/trace.ts';
 import { settingsReport, describeSource } from '../../src/connection/report.ts';
+import { flagsLayer, holdsSecret } from '../../src/connection/options.ts';
+import { SETTINGS } from '../../src/connection/settings.ts';
 import { ConfigError, ConnectionError, RefusedError, TlsError, TimeoutError, UsageError, ConnectionLostError, ExitError, exitCodeFor } from '../../src/errors.ts';
 
 const input = (over: Partial<ResolveInput> = {}): ResolveInput => ({ flags: {}, env: {}, ...over });
@@ -265,4 +268,60 @@ test('settingsReport redacts the password', () => {
   const rows = settingsReport(resolveConnection(input({ flags: { username: 'u', password: 'hunter2' } })));
   assert.deepEqual(rows.find((r) => r.key === 'password'), { key: 'password', value: '********', source: { kind: 'flag', flag: '-P' } });
   assert.ok(!JSON.stringify(rows).includes('hunter2'));
+});
+
+describe('the connection table: flags, flag layer and ps redaction come from one row per setting', () => {
+  test('flagsLayer puts each parsed flag under its setting key; -P without a value is left to the prompt', () => {
+    assert.deepEqual(flagsLayer({ host: 'h', pw: 's3', id: 'me', A: '10.0.0.1', tlsAlpn: 'mqtt', protocolVersion: '5', url: 'mqtt://x', ws: true }), {
+      url: 'mqtt://x', ws: true, host: 'h', port: undefined, unix: undefined, username: undefined, password: 's3', clientId: 'me',
+      idPrefix: undefined, keepalive: undefined, protocolVersion: '5', bindAddress: '10.0.0.1', nodelay: undefined, proxy: undefined,
+      connectTimeout: undefined, cafile: undefined, capath: undefined, cert: undefined, key: undefined, insecure: undefined,
+      tlsVersion: undefined, ciphers: undefined, alpn: 'mqtt', servername: undefined, tlsKeylog: undefined,
+    });
+    assert.equal(flagsLayer({ pw: '' }).password, undefined);
+  });
+  test('every setting has a label, and the env names are the MQ_ names the README lists', () => {
+    assert.deepEqual(SETTINGS.map((s) => [s.key, s.flag, s.env ?? null]), [
+      ['host', '-h', 'MQ_HOST'], ['port', '-p', 'MQ_PORT'], ['transport', '-L/--ws', null], ['unix', '--unix', 'MQ_UNIX'],
+      ['username', '-u', 'MQ_USERNAME'], ['password', '-P', 'MQ_PASSWORD'], ['clientId', '-i', 'MQ_CLIENT_ID'],
+      ['idPrefix', '-I', 'MQ_ID_PREFIX'], ['keepalive', '-k', 'MQ_KEEPALIVE'], ['protocolVersion', '-V', 'MQ_PROTOCOL_VERSION'],
+      ['bindAddress', '-A', null], ['nodelay', '--nodelay', null], ['proxy', '--proxy', 'MQ_PROXY'],
+      ['connectTimeout', '--connect-timeout', 'MQ_CONNECT_TIMEOUT'], ['cafile', '--cafile', 'MQ_CAFILE'], ['capath', '--capath', 'MQ_CAPATH'],
+      ['cert', '--cert', 'MQ_CERT'], ['key', '--key', 'MQ_KEY'], ['insecure', '--insecure', 'MQ_INSECURE'], ['tlsVersion', '--tls-version', null],
+      ['ciphers', '--ciphers', null], ['alpn', '--tls-alpn', null], ['servername', '--servername', null], ['tlsKeylog', '--tls-keylog', null], ['topic', '-L', null],
+    ]);
+  });
+  const commandLines: [string[], boolean][] = [
+    [['pub', '-t', 't', '-m', 'x'], false],
+    [['pub', '-P', 'secret', '-t', 't'], true],
+    [['pub', '-Psecret'], true],
+    [['pub', '--pw', 'secret'], true],
+    [['pub', '--pw=secret'], true],
+    [['pub', '-L', 'mqtt://alice:secret@host/t', '-m', 'x'], true],
+    [['sub', '--url=mqtts://alice:secret@host:8883/t'], true],
+    [['sub', '-L', 'mqtt://alice@host/t'], false],
+    [['sub', '-L', 'mqtt://host:1883/t'], false],
+    [['pub', '-t', 'a:b@c', '-m', 'x'], false],
+    [['pub', '--password-file', 'pw.txt'], false],
+    [['pub', '-p', '1883'], false],
+  ];
+  for (const [argv, hidden] of commandLines) {
+    test(`${hidden ? 'hides' : 'shows'} mq ${argv.join(' ')}`, () => assert.equal(holdsSecret(argv), hidden));
+  }
+});
+
+describe('rcCandidates: the files cosmiconfig would read, for the stat pass that skips loading it', () => {
+  test('meta config in the cwd; every search place from the cwd up to HOME; then the global folder', () => {
+    const { meta, search } = rcCandidates('/home/u/proj/sub', '/home/u', '/home/u/.config/mq');
+    assert.deepEqual(meta.slice(0, 3), ['/home/u/proj/sub/package.json', '/home/u/proj/sub/package.yaml', '/home/u/proj/sub/.config/config.json']);
+    const dirs = [...new Set(search.map((f) => f.replace(/\/(package\.json|\.mqrc.*|\.config\/mqrc.*|mq\.config\..*|config(\..*)?)$/, '')))];
+    assert.deepEqual(dirs, ['/home/u/proj/sub', '/home/u/proj', '/home/u', '/home/u/.config/mq']);
+    assert.equal(search.length, 3 * 15 + 8);
+    assert.equal(search[0], '/home/u/proj/sub/package.json');
+    assert.equal(search.at(-1), '/home/u/.config/mq/config.mjs');
+  });
+  test('outside HOME the search goes up to the root', () => {
+    const { search } = rcCandidates('/srv/app', '/home/u', '/home/u/.config/mq');
+    assert.deepEqual([...new Set(search.slice(0, -8).map((f) => path.dirname(f).replace(/\/\.config$/, '') || '/'))], ['/srv/app', '/srv', '/']);
+  });
 });

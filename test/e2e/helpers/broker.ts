@@ -126,6 +126,8 @@ export interface BrokerOptions {
   extraConfig?: string;
   /** mosquitto log_type lines (default: all). Tests that move 100 000s of messages log less to keep the broker fast. */
   logTypes?: string[];
+  /** More `mq broker` flags (mq broker only), e.g. ['--connect-timeout', '1']. */
+  mqArgs?: string[];
 }
 
 export interface Broker {
@@ -142,6 +144,8 @@ export interface Broker {
   restart(): Promise<void>;
   /** SIGHUP: reload the password file and config. */
   reload(): Promise<void>;
+  /** The broker process's id (it changes with restart()). */
+  pid(): number;
 }
 
 /** The broker the tests run against (BROKER_KIND) on a free 127.0.0.1 port. */
@@ -201,6 +205,7 @@ export async function startMosquitto(options: BrokerOptions = {}): Promise<Broke
     dir,
     configFile,
     log: () => log,
+    pid: () => child.pid!,
     stop,
     async restart() {
       await stop();
@@ -247,7 +252,7 @@ export async function startMqBroker(options: BrokerOptions = {}): Promise<Broker
   const launch = async () => {
     const from = log.length;
     const mq = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/mq.js');
-    child = spawn(process.execPath, [mq, 'broker', '-c', configFile, ...verbose], {
+    child = spawn(process.execPath, [mq, 'broker', '-c', configFile, ...verbose, ...(options.mqArgs ?? [])], {
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.config'), NO_COLOR: '1', LANG: 'C.UTF-8' },
       stdio: ['ignore', 'ignore', 'pipe'],
@@ -273,6 +278,7 @@ export async function startMqBroker(options: BrokerOptions = {}): Promise<Broker
     dir,
     configFile,
     log: () => log,
+    pid: () => child.pid!,
     stop,
     async restart() {
       await stop();

@@ -1,0 +1,204 @@
+/**
+ * mq broker meets strangers on --host 0.0.0.0: malformed packets, CONNECTs that never come, packets
+ * over max_packet_size, too many connections or QoS 2 messages in flight, and connection churn. Each
+ * case checks the bytes on the wire (or the closed socket), the log line, and that the broker still
+ * serves the next client.
+ */
+import { readFileSync } from 'node:fs';
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Packet } from 'mqtt-packet';
+import { startMqBroker, waitFor, type Broker } from './helpers/broker.ts';
+import { rawConnect, rawSession } from './helpers/raw-mqtt.ts';
+
+const brokers: Broker[] = [];
+after(async () => { await Promise.all(brokers.map((b) => b.stop())); });
+
+async function broker(extraConfig = '', mqArgs: string[] = []): Promise<Broker> {
+  const started = await startMqBroker({ extraConfig, mqArgs: ['-v', ...mqArgs] });
+  brokers.push(started);
+  return started;
+}
+
+/** The broker still answers a normal client: CONNECT -> CONNACK 0. */
+async function stillServes(b: Broker): Promise<void> {
+  const { conn, connack } = await rawSession(b.port, `alive-${Date.now()}`);
+  assert.deepEqual([connack.cmd, (connack as { returnCode?: number }).returnCode], ['connack', 0]);
+  conn.end();
+}
+
+const publish = (topic: string, qos: 0 | 1 | 2, messageId: number, payload: Buffer | string = 'x'): Packet =>
+  ({ cmd: 'publish', topic, payload, qos, retain: false, dup: false, ...(qos > 0 ? { messageId } : {}) }) as Packet;
+
+describe('malformed packets and slow CONNECTs', () => {
+  test('a malformed packet (remaining length over 4 bytes) closes that connection, is logged, and the broker goes on', async () => {
+    const b = await broker();
+    const { conn } = await rawSession(b.port, 'garbage');
+    conn.send(Buffer.from([0x30, 0xff, 0xff, 0xff, 0xff, 0x01]));
+    assert.equal(await conn.closed(5000), true, 'the broker closed the connection');
+    await waitFor(() => /Socket error on client garbage, disconnecting: .+\.\n/.test(b.log()), 5000, () => b.log());
+    await stillServes(b);
+  });
+
+  test('a CONNECT that is not MQTT (bad protocol name) is dropped before any CONNACK', async () => {
+    const b = await broker();
+    const conn = await rawConnect(b.port);
+    // CONNECT with protocol name "HTTP": fixed header, then a malformed variable header.
+    conn.send(Buffer.from([0x10, 0x0c, 0x00, 0x04, 0x48, 0x54, 0x54, 0x50, 0x04, 0x02, 0x00, 0x3c, 0x00, 0x00]));
+    assert.equal(await conn.closed(5000), true);
+    assert.equal(conn.received().length, 0, 'nothing was sent back');
+    await waitFor(() => /Client connection from 127\.0\.0\.1:\d+ failed: .+\.\n/.test(b.log()), 5000, () => b.log());
+    await stillServes(b);
+  });
+
+  test('a connection that never completes its CONNECT is dropped after --connect-timeout, even while it trickles bytes', async () => {
+    const b = await broker('', ['--connect-timeout', '1']);
+    const silent = await rawConnect(b.port);
+    const trickle = await rawConnect(b.port);
+    // The first bytes of a CONNECT, one every 200 ms: a slow-loris never finishes the packet.
+    const connect = Buffer.from([0x10, 0x10, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x04, 0x02, 0x00, 0x3c]);
+    let sent = 0;
+    const timer = setInterval(() => { if (sent < connect.length) trickle.socket.write(connect.subarray(sent, ++sent)); }, 200);
+    try {
+      const started = Date.now();
+      assert.equal(await silent.closed(5000), true, 'the silent connection was closed');
+      assert.equal(await trickle.closed(5000), true, 'the trickling connection was closed');
+      assert.ok(Date.now() - started >= 800, 'not before the timeout');
+      assert.ok(sent < connect.length, 'closed before the CONNECT was complete');
+    } finally {
+      clearInterval(timer);
+    }
+    await waitFor(() => (b.log().match(/failed: connect did not arrive in time\.\n/g) ?? []).length === 2, 5000, () => b.log());
+    await stillServes(b);
+  });
+});
+
+describe('max_packet_size', () => {
+  test('v5: the CONNACK says the limit; a larger PUBLISH gets DISCONNECT 0x95 and is not delivered', async () => {
+    const b = await broker('max_packet_size 1024');
+    const { conn: sub } = await rawSession(b.port, 'size-sub', 4);
+    sub.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'size/#', qos: 0 }] } as Packet);
+    assert.equal((await sub.next()).cmd, 'suback');
+
+    const { conn, connack } = await rawSession(b.port, 'size-v5', 5);
+    assert.equal((connack as { properties?: { maximumPacketSize?: number } }).properties?.maximumPacketSize, 1024);
+    conn.send(publish('size/ok', 0, 0, Buffer.alloc(900)));
+    const ok = await sub.next();
+    assert.equal((ok as { topic: string }).topic, 'size/ok');
+    conn.send(publish('size/big', 0, 0, Buffer.alloc(1100)));
+    const disconnect = await conn.next();
+    assert.deepEqual([disconnect.cmd, (disconnect as { reasonCode?: number }).reasonCode], ['disconnect', 0x95]);
+    assert.equal(await conn.closed(5000), true);
+    await assert.rejects(sub.next(500), /no packet/, 'the large message was not delivered');
+    sub.end();
+  });
+
+  test('v3.1.1: a larger PUBLISH closes the connection', async () => {
+    const b = await broker('max_packet_size 1024');
+    const { conn } = await rawSession(b.port, 'size-v4', 4);
+    conn.send(publish('size/big', 1, 1, Buffer.alloc(2000)));
+    assert.equal(await conn.closed(5000), true);
+    assert.ok(!conn.received().subarray(4).includes(0x40), 'no PUBACK');
+    await stillServes(b);
+  });
+});
+
+describe('max_connections', () => {
+  test('a connection over the limit is closed at once and logged; a freed slot is taken again', async () => {
+    const b = await broker('max_connections 2');
+    const first = await rawSession(b.port, 'one');
+    const second = await rawSession(b.port, 'two');
+    const third = await rawConnect(b.port);
+    assert.equal(await third.closed(5000), true);
+    assert.equal(third.received().length, 0);
+    await waitFor(() => /Client connection from 127\.0\.0\.1:\d+ denied: max_connections exceeded\.\n/.test(b.log()), 5000, () => b.log());
+    first.conn.end();
+    await waitFor(() => b.log().includes('Client one closed its connection.'), 5000, () => b.log());
+    await stillServes(b);
+    second.conn.end();
+  });
+});
+
+describe('max_inflight_messages', () => {
+  test('v5: Receive Maximum in the CONNACK; one QoS 2 message over it gets DISCONNECT 0x93 and is not published', async () => {
+    const b = await broker('max_inflight_messages 3');
+    const { conn: sub } = await rawSession(b.port, 'inflight-sub', 4);
+    sub.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'q2/#', qos: 0 }] } as Packet);
+    assert.equal((await sub.next()).cmd, 'suback');
+
+    const { conn, connack } = await rawSession(b.port, 'inflight-v5', 5);
+    assert.equal((connack as { properties?: { receiveMaximum?: number } }).properties?.receiveMaximum, 3);
+    // Released ones do not count: 1 and 2 go through the whole handshake.
+    for (const id of [1, 2]) {
+      conn.send(publish(`q2/${id}`, 2, id));
+      assert.deepEqual([(await conn.next()).cmd], ['pubrec']);
+      conn.send({ cmd: 'pubrel', messageId: id } as Packet);
+      assert.deepEqual([(await conn.next()).cmd], ['pubcomp']);
+    }
+    for (const id of [3, 4, 5]) {
+      conn.send(publish(`q2/${id}`, 2, id));
+      const pubrec = await conn.next();
+      assert.deepEqual([pubrec.cmd, (pubrec as { messageId?: number }).messageId], ['pubrec', id]);
+    }
+    // A resend of an unreleased id is not a new message in flight.
+    conn.send({ ...publish('q2/5', 2, 5), dup: true } as Packet);
+    assert.equal((await conn.next()).cmd, 'pubrec');
+    conn.send(publish('q2/6', 2, 6));
+    const disconnect = await conn.next();
+    assert.deepEqual([disconnect.cmd, (disconnect as { reasonCode?: number }).reasonCode], ['disconnect', 0x93]);
+    assert.equal(await conn.closed(5000), true);
+    const delivered: string[] = [];
+    for (;;) {
+      const packet = await sub.next(500).catch(() => undefined);
+      if (!packet) break;
+      delivered.push((packet as { topic: string }).topic);
+    }
+    assert.deepEqual(delivered.sort(), ['q2/1', 'q2/2', 'q2/3', 'q2/4', 'q2/5']);
+    await waitFor(() => b.log().includes('Client inflight-v5 sent more than 3 QoS 2 messages in flight (max_inflight_messages), disconnecting.\n'), 5000, () => b.log());
+    sub.end();
+  });
+
+  test('v3.1.1: one QoS 2 message over the limit closes the connection', async () => {
+    const b = await broker('max_inflight_messages 2');
+    const { conn } = await rawSession(b.port, 'inflight-v4', 4);
+    for (const id of [1, 2]) {
+      conn.send(publish('q2/x', 2, id));
+      assert.equal((await conn.next()).cmd, 'pubrec');
+    }
+    conn.send(publish('q2/x', 2, 3));
+    assert.equal(await conn.closed(5000), true);
+    await stillServes(b);
+  });
+});
+
+describe('connection churn', () => {
+  test('1,000 connections opening and closing leave the broker with no clients and flat memory', { timeout: 120_000 }, async () => {
+    const b = await startMqBroker({ mqArgs: [] });
+    brokers.push(b);
+    const rssKb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${b.pid()}/status`, 'utf8'))![1]);
+    let n = 0;
+    /** 1,000 clients, 25 at a time: half say DISCONNECT, half just drop the socket; every fourth is v5. */
+    const churn = async () => {
+      for (let batch = 0; batch < 40; batch++) {
+        await Promise.all(Array.from({ length: 25 }, async () => {
+          const id = ++n;
+          const { conn, connack } = await rawSession(b.port, `churn-${id}`, id % 4 === 0 ? 5 : 4);
+          assert.equal(connack.cmd, 'connack');
+          conn.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: `churn/${id}/#`, qos: 1 }] } as Packet);
+          await conn.next();
+          if (id % 2 === 0) conn.send({ cmd: 'disconnect' } as Packet);
+          conn.end();
+          await conn.closed(5000);
+        }));
+      }
+    };
+    await churn();
+    const afterFirst = rssKb();
+    await churn();
+    await churn();
+    const afterThird = rssKb();
+    // Two more rounds of 1,000 add no more than a few MB (a leak of one 1 KB object per client would add 2 MB).
+    assert.ok(afterThird - afterFirst < 12 * 1024, `RSS grew from ${afterFirst} kB to ${afterThird} kB over 2,000 more connections`);
+    await stillServes(b);
+  });
+});

@@ -242,17 +242,13 @@ export async function startMqBroker(options: BrokerOptions = {}): Promise<Broker
   const configFile = path.join(dir, 'mosquitto.conf');
   writeFileSync(configFile, lines.join('\n') + '\n');
 
-  // -v: mq broker's connect, subscribe and disconnect lines (mosquitto's log_type notice and
-  // subscribe lines), for mq builds that take only the packet lines (debug) from log_type.
-  const logTypes = options.logTypes ?? ['all'];
-  const verbose = logTypes.includes('all') || logTypes.includes('notice') ? ['-v'] : [];
   // One log across restarts, as mosquitto's: tests count lines from an offset taken before restart().
   let log = '';
   let child: ChildProcess;
   const launch = async () => {
     const from = log.length;
     const mq = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/mq.js');
-    child = spawn(process.execPath, [mq, 'broker', '-c', configFile, ...verbose, ...(options.mqArgs ?? [])], {
+    child = spawn(process.execPath, [mq, 'broker', '-c', configFile, ...(options.mqArgs ?? [])], {
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.config'), NO_COLOR: '1', LANG: 'C.UTF-8' },
       stdio: ['ignore', 'ignore', 'pipe'],

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { freePort, startMosquitto, waitFor, type Broker } from './helpers/broker.js';
+import { freePort, startBroker, waitFor, type Broker } from './helpers/broker.js';
 import { runMq, spawnMq, waitForOutput } from './helpers/run.js';
 
 interface Summary { count: number; min: number | null; mean: number | null; p50: number | null; p90: number | null; p99: number | null; p999: number | null; max: number | null }
@@ -27,9 +27,10 @@ function ordered(s: Summary): void {
   assert.ok(s.min! <= s.p50! && s.p50! <= s.p90! && s.p90! <= s.p99! && s.p99! <= s.p999! && s.p999! <= s.max!, JSON.stringify(s));
 }
 
-describe('mq bench against mosquitto', () => {
+describe('mq bench against a real broker', () => {
   let broker: Broker;
-  before(async () => { broker = await startMosquitto({ extraConfig: 'set_tcp_nodelay true' }); });
+  // set_tcp_nodelay is mosquitto's: mq broker warns that it ignores it.
+  before(async () => { broker = await startBroker({ extraConfig: 'set_tcp_nodelay true' }); });
   after(async () => { await broker?.stop(); });
 
   const counts = (r: Report) => {
@@ -164,7 +165,7 @@ describe('mq bench against mosquitto', () => {
 
 describe('mq bench with clients the broker refuses', () => {
   let broker: Broker;
-  before(async () => { broker = await startMosquitto({ extraConfig: 'max_connections 3' }); });
+  before(async () => { broker = await startBroker({ extraConfig: 'max_connections 3' }); });
   after(async () => { await broker?.stop(); });
 
   test('refused clients are counted by reason; the run goes on with the others', async () => {

@@ -1,20 +1,19 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { freePort, startMosquitto, type Broker } from './helpers/broker.ts';
+import { freePort, startBroker, type Broker } from './helpers/broker.ts';
 import { runMq, tempDir } from './helpers/run.ts';
 
-/** The broker that saw a client with this id connect (mosquitto logs "... as <id> ..."). */
+/** The broker that saw a client with this id connect (mosquitto and mq broker log "... as <id> ..."). */
 function sawClient(broker: Broker, id: string): boolean {
   return broker.log().includes(` as ${id} `);
 }
 
-describe('layers reach the broker they name (two mosquittos)', () => {
+describe('layers reach the broker they name (two brokers)', () => {
   let a: Broker;
   let b: Broker;
-  before(async () => { [a, b] = await Promise.all([startMosquitto(), startMosquitto()]); });
+  before(async () => { [a, b] = await Promise.all([startBroker(), startBroker()]); });
   after(async () => { await Promise.all([a.stop(), b.stop()]); });
 
   const check = async (id: string, options: Parameters<typeof runMq>[1], args: string[] = []) => {
@@ -144,9 +143,9 @@ describe('connecting: refusals, TLS, unreachable brokers', () => {
   let passwordFile: string;
   before(async () => {
     passwordFile = path.join(tempDir(), 'passwd');
-    const made = spawnSync('mosquitto_passwd', ['-c', '-b', passwordFile, 'alice', 'right'], { encoding: 'utf8' });
-    assert.equal(made.status, 0, made.stderr);
-    broker = await startMosquitto({ passwordFile, tls: true });
+    const made = await runMq(['passwd', '-c', '-b', passwordFile, 'alice', 'right']);
+    assert.equal(made.code, 0, made.stderr);
+    broker = await startBroker({ passwordFile, tls: true });
   });
   after(async () => { await broker.stop(); });
   const base = () => ['config', '--check', '-h', '127.0.0.1', '-p', String(broker.port)];

@@ -4,8 +4,8 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MOSQUITTO, freePort, makeTlsMaterial, waitFor, type TlsMaterial } from './helpers/broker.ts';
-import { runMq, spawnMq, tempDir, waitForOutput, type RunResult, type Running } from './helpers/run.ts';
+import { MOSQUITTO, freePort, makeTlsMaterial, needsMosquittoClients, needsMosquittoInstalled, needsMosquittoPasswd, waitFor, type TlsMaterial } from './helpers/broker.ts';
+import { MQ, runMq, spawnMq, tempDir, testEnv, waitForOutput, type RunResult, type Running } from './helpers/run.ts';
 
 /** Everything started here, so `after` can kill what a failed test left running. */
 const children = new Set<ChildProcess>();
@@ -40,9 +40,35 @@ async function startMqBroker(args: string[] = [], options: { cwd?: string; port?
 
 interface ClientResult { code: number | null; stdout: string; stderr: string }
 
-/** A mosquitto client (or any program) running in the background. */
-function spawnClient(bin: string, args: string[]): { child: ChildProcess; done: Promise<ClientResult>; stdout(): string } {
-  const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * The clients the broker is tried with: mosquitto's own where they are installed (another MQTT
+ * implementation than the broker's), else mq pub and mq sub, which take the same flags and print
+ * the same output, but for the words of a refused login.
+ */
+const CLIENTS = needsMosquittoClients
+  ? {
+      names: 'mq pub/sub',
+      pub: [process.execPath, MQ, 'pub'],
+      sub: [process.execPath, MQ, 'sub'],
+      refused: "Error: Connection error: Connection Refused: not authorised. Check -u and -P (or MQ_USERNAME/MQ_PASSWORD) and the broker's password file.\n",
+      refusedV5: "Error: Connection error: Not authorized (reason code 135) Check -u and -P (or MQ_USERNAME/MQ_PASSWORD) and the broker's password file.\n",
+    }
+  : {
+      names: 'mosquitto_pub/sub',
+      pub: ['mosquitto_pub'],
+      sub: ['mosquitto_sub'],
+      refused: 'Connection error: Connection Refused: not authorised.\nError: The connection was refused.\n',
+      refusedV5: 'Connection error: Not authorized\nError: A network protocol error occurred when communicating with the broker.\n',
+    };
+
+/** The password file tool: mosquitto_passwd where it is installed, else mq passwd (same flags, same file). */
+const PASSWD = needsMosquittoPasswd ? { name: 'mq passwd', command: [process.execPath, MQ, 'passwd'] } : { name: 'mosquitto_passwd', command: ['mosquitto_passwd'] };
+
+/** A program running in the background: mosquitto itself, or a client (a command line: program and leading arguments). */
+function spawnClient(command: string | string[], args: string[]): { child: ChildProcess; done: Promise<ClientResult>; stdout(): string } {
+  const [bin, ...leading] = typeof command === 'string' ? [command] : command;
+  // mq gets the clean environment of the other tests (no rc file or MQ_* of the developer's).
+  const child = spawn(bin!, [...leading, ...args], { stdio: ['ignore', 'pipe', 'pipe'], ...(bin === process.execPath ? { env: testEnv() } : {}) });
   children.add(child);
   let stdout = '';
   let stderr = '';
@@ -56,15 +82,20 @@ function spawnClient(bin: string, args: string[]): { child: ChildProcess; done: 
   return { child, done, stdout: () => stdout };
 }
 
-const run = (bin: string, args: string[]) => spawnClient(bin, args).done;
-const pub = (port: number, args: string[]) => run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(port), ...args]);
-const sub = (port: number, args: string[]) => spawnClient('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(port), ...args]);
+const run = (command: string | string[], args: string[]) => spawnClient(command, args).done;
+const pub = (port: number, args: string[]) => run(CLIENTS.pub, ['-h', '127.0.0.1', '-p', String(port), ...args]);
+const sub = (port: number, args: string[]) => spawnClient(CLIENTS.sub, ['-h', '127.0.0.1', '-p', String(port), ...args]);
+
+/** Run the password file tool (PASSWD) to completion: its exit code. */
+function passwd(args: string[]): number | null {
+  const [bin, ...leading] = PASSWD.command;
+  return spawnSync(bin!, [...leading, ...args], { stdio: 'ignore', env: testEnv() }).status;
+}
 
 function makePasswordFile(dir: string, users: [string, string][]): string {
   const file = path.join(dir, 'passwd');
   users.forEach(([user, password], i) => {
-    const r = spawnSyncOk('mosquitto_passwd', ['-b', ...(i === 0 ? ['-c'] : []), file, user, password]);
-    assert.equal(r, 0);
+    assert.equal(passwd(['-b', ...(i === 0 ? ['-c'] : []), file, user, password]), 0);
   });
   return file;
 }
@@ -74,7 +105,7 @@ function spawnSyncOk(bin: string, args: string[]): number | null {
 }
 
 describe('mq broker', () => {
-  test('QoS 0/1/2 and wildcards with mosquitto_pub/sub; -v logs connects, subscriptions, disconnects', async () => {
+  test(`QoS 0/1/2 and wildcards with ${CLIENTS.names}; -v logs connects, subscriptions, disconnects`, async () => {
     const broker = await startMqBroker(['-v']);
     try {
       const watcher = sub(broker.port, ['-i', 'watcher', '-q', '2', '-t', 'q/#', '-t', 'x/+/z', '-F', '%q %r %t %p', '-C', '4']);
@@ -141,7 +172,7 @@ describe('mq broker', () => {
     }
   });
 
-  test('password file from mosquitto_passwd: right password in, wrong ones refused with 5 (v3.1.1) and 135 (v5)', async () => {
+  test(`password file from ${PASSWD.name}: right password in, wrong ones refused with 5 (v3.1.1) and 135 (v5)`, async () => {
     const dir = tempDir();
     const file = makePasswordFile(dir, [['alice', 'secret'], ['bob', 'hunter2']]);
     const broker = await startMqBroker(['--password-file', file, '-v']);
@@ -152,12 +183,12 @@ describe('mq broker', () => {
       assert.equal((await pub(broker.port, ['-u', 'bob', '-P', 'hunter2', '-t', 't', '-m', 'from bob'])).code, 0);
       assert.deepEqual(await watcher.done, { code: 0, stdout: 'from bob\n', stderr: '' });
 
-      const refused = 'Connection error: Connection Refused: not authorised.\nError: The connection was refused.\n';
+      const refused = CLIENTS.refused;
       assert.deepEqual(await pub(broker.port, ['-i', 'p1', '-u', 'alice', '-P', 'wrong', '-t', 't', '-m', 'x']), { code: 5, stdout: '', stderr: refused });
       assert.deepEqual(await pub(broker.port, ['-i', 'p2', '-u', 'mallory', '-P', 'secret', '-t', 't', '-m', 'x']), { code: 5, stdout: '', stderr: refused });
       assert.deepEqual(await pub(broker.port, ['-i', 'p3', '-t', 't', '-m', 'x']), { code: 5, stdout: '', stderr: refused });
       assert.deepEqual(await pub(broker.port, ['-i', 'p4', '-u', 'alice', '-P', 'wrong', '-t', 't', '-m', 'x', '-V', '5']),
-        { code: 135, stdout: '', stderr: 'Connection error: Not authorized\nError: A network protocol error occurred when communicating with the broker.\n' });
+        { code: 135, stdout: '', stderr: CLIENTS.refusedV5 });
       // v5 with the right password gets in.
       assert.deepEqual(await pub(broker.port, ['-i', 'p5', '-u', 'alice', '-P', 'secret', '-t', 't', '-m', 'x', '-V', '5']), { code: 0, stdout: '', stderr: '' });
       const log = broker.log();
@@ -183,13 +214,13 @@ describe('mq broker', () => {
       const alice = sub(broker.port, ['-u', 'alice', '-P', 'secret', '-i', 'alice-sub', '-t', 't']);
       await waitFor(() => broker.log().includes("Client alice-sub subscribed to 't'"), 5000, () => broker.log());
 
-      assert.equal(spawnSyncOk('mosquitto_passwd', ['-b', file, 'carol', 'pw3']), 0);
-      assert.equal(spawnSyncOk('mosquitto_passwd', ['-D', file, 'alice']), 0);
+      assert.equal(passwd(['-b', file, 'carol', 'pw3']), 0);
+      assert.equal(passwd(['-D', file, 'alice']), 0);
       broker.running.child.kill('SIGHUP');
       await waitFor(() => broker.running.stderr().includes('Reloaded '), 5000, () => broker.log());
       assert.ok(broker.running.stderr().includes(`Reloaded ${file}: 1 user; disconnected 1 client it no longer lets in.\n`), broker.log());
       assert.ok(broker.log().includes('T: Client alice-sub disconnected, not authorised: unknown user after the password file was reloaded.\n'), broker.log());
-      // mosquitto_sub reconnects, is refused, and gives up with the refusal's code.
+      // The subscriber reconnects, is refused, and gives up with the refusal's code.
       const aliceResult = await alice.done;
       assert.equal(aliceResult.code, 5);
       assert.equal((await pub(broker.port, ['-u', 'carol', '-P', 'pw3', '-t', 't', '-m', 'x'])).code, 0);
@@ -222,14 +253,14 @@ describe('mq broker', () => {
     try {
       assert.match(broker.running.stderr(), new RegExp(`listening on mqtt://127\\.0\\.0\\.1:${broker.port}, mqtts://127\\.0\\.0\\.1:${tlsPort} `));
       const secure = ['-p', String(tlsPort), '--cafile', tls.caFile];
-      const watcher = spawnClient('mosquitto_sub', ['-h', '127.0.0.1', ...secure, '-i', 'tls-watcher', '-t', 'tls/#', '-v', '-C', '2']);
+      const watcher = spawnClient(CLIENTS.sub, ['-h', '127.0.0.1', ...secure, '-i', 'tls-watcher', '-t', 'tls/#', '-v', '-C', '2']);
       await waitFor(() => broker.log().includes("Client tls-watcher subscribed to 'tls/#'"), 5000, () => broker.log());
       assert.ok(broker.log().includes(`T: New connection from 127.0.0.1:P on port ${tlsPort} (mqtts).\n`), broker.log());
-      assert.equal((await run('mosquitto_pub', ['-h', '127.0.0.1', ...secure, '-t', 'tls/a', '-m', 'over tls'])).code, 0);
+      assert.equal((await run(CLIENTS.pub, ['-h', '127.0.0.1', ...secure, '-t', 'tls/a', '-m', 'over tls'])).code, 0);
       assert.equal((await pub(broker.port, ['-t', 'tls/b', '-m', 'plain to tls'])).code, 0);
       assert.deepEqual(await watcher.done, { code: 0, stdout: 'tls/a over tls\ntls/b plain to tls\n', stderr: '' });
       // A client that does not trust our CA fails the handshake.
-      const untrusted = await run('mosquitto_pub', ['-h', '127.0.0.1', '-p', String(tlsPort), '--cafile', tls.certFile.replace('server.crt', 'client.crt'), '-t', 't', '-m', 'x']);
+      const untrusted = await run(CLIENTS.pub, ['-h', '127.0.0.1', '-p', String(tlsPort), '--cafile', tls.certFile.replace('server.crt', 'client.crt'), '-t', 't', '-m', 'x']);
       assert.notEqual(untrusted.code, 0);
     } finally {
       await broker.stop();
@@ -239,14 +270,14 @@ describe('mq broker', () => {
     const mutual = await startMqBroker(['--cert', tls.certFile, '--key', tls.keyFile, '--cafile', tls.caFile, '--tls-port', String(mutualPort)]);
     try {
       const base = ['-h', '127.0.0.1', '-p', String(mutualPort), '--cafile', tls.caFile, '-t', 't', '-m', 'x'];
-      assert.notEqual((await run('mosquitto_pub', base)).code, 0);
-      assert.deepEqual(await run('mosquitto_pub', [...base, '--cert', tls.clientCertFile, '--key', tls.clientKeyFile]), { code: 0, stdout: '', stderr: '' });
+      assert.notEqual((await run(CLIENTS.pub, base)).code, 0);
+      assert.deepEqual(await run(CLIENTS.pub, [...base, '--cert', tls.clientCertFile, '--key', tls.clientKeyFile]), { code: 0, stdout: '', stderr: '' });
     } finally {
       await mutual.stop();
     }
   });
 
-  test('WebSocket listener: mq sub -L ws:// and mq pub -L ws:// talk to mosquitto clients over TCP', async () => {
+  test(`WebSocket listener: mq sub -L ws:// and mq pub -L ws:// talk to ${CLIENTS.names} over TCP`, async () => {
     const wsPort = await freePort();
     const broker = await startMqBroker(['--ws-port', String(wsPort), '-v']);
     try {
@@ -297,7 +328,7 @@ describe('mq broker', () => {
         assert.equal(refused.code, 5, `${args.join(' ')}: ${refused.stderr}`);
         assert.match(refused.stderr, /not authori[sz]ed/i);
       }
-      // mosquitto_pub agrees on the argon2id user (mosquitto 2.0 itself cannot read argon2id; mq broker can).
+      // mosquitto_pub (where installed) agrees on the argon2id user (mosquitto 2.0 itself cannot read argon2id; mq broker can).
       assert.equal((await pub(broker.port, ['-u', 'argon', '-P', 'pwa', '-t', 'auth/x', '-m', 'x'])).code, 0);
     } finally {
       await broker.stop();
@@ -349,7 +380,7 @@ describe('mq broker', () => {
     assert.match(help.stdout, /Retained messages and QoS 1\/2 sessions\nare kept in memory only: they are lost when the broker stops\./);
   });
 
-  test('-c reads a mosquitto.conf that mosquitto itself accepts', async () => {
+  test('-c reads a mosquitto.conf that mosquitto itself accepts', async (t) => {
     const dir = tempDir();
     const file = makePasswordFile(dir, [['alice', 'secret']]);
     const port = await freePort();
@@ -369,20 +400,21 @@ describe('mq broker', () => {
       assert.equal((await mq.done).code, 0);
     }
 
-    // The same file with mosquitto: same answers.
-    const mosquitto = spawnClient(MOSQUITTO, ['-c', conf]);
-    try {
-      let ok = false;
-      for (let i = 0; i < 100 && !ok; i++) {
-        ok = (await pub(port, ['-u', 'alice', '-P', 'secret', '-t', 't', '-m', 'x'])).code === 0;
-        if (!ok) await new Promise((r) => setTimeout(r, 50));
+    await t.test('the same file with mosquitto: the same answers', { skip: needsMosquittoInstalled('compares with mosquitto') }, async () => {
+      const mosquitto = spawnClient(MOSQUITTO, ['-c', conf]);
+      try {
+        let ok = false;
+        for (let i = 0; i < 100 && !ok; i++) {
+          ok = (await pub(port, ['-u', 'alice', '-P', 'secret', '-t', 't', '-m', 'x'])).code === 0;
+          if (!ok) await new Promise((r) => setTimeout(r, 50));
+        }
+        assert.ok(ok, 'mosquitto accepted alice');
+        assert.equal((await pub(port, ['-u', 'alice', '-P', 'nope', '-t', 't', '-m', 'x'])).code, 5);
+        assert.equal((await pub(port, ['-t', 't', '-m', 'x'])).code, 5);
+      } finally {
+        mosquitto.child.kill('SIGTERM');
+        await mosquitto.done;
       }
-      assert.ok(ok, 'mosquitto accepted alice');
-      assert.equal((await pub(port, ['-u', 'alice', '-P', 'nope', '-t', 't', '-m', 'x'])).code, 5);
-      assert.equal((await pub(port, ['-t', 't', '-m', 'x'])).code, 5);
-    } finally {
-      mosquitto.child.kill('SIGTERM');
-      await mosquitto.done;
-    }
+    });
   });
 });

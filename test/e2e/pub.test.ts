@@ -304,7 +304,7 @@ describe('-l --line-format json', () => {
 
   test('mosquitto_sub -F %j output publishes the same messages again', { skip: needsMosquittoClients }, async () => {
     const t = prefix('ndjson-roundtrip');
-    const capture = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(broker.port), '-V', '5', '-t', `${t}/#`, '-F', '%j', '-C', '2'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const capture = spawn('mosquitto_sub', ['-h', '127.0.0.1', '-p', String(broker.port), '-V', '5', '-t', `${t}/#`, '-F', '%j', '-C', '2', '-W', '20'], { stdio: ['ignore', 'pipe', 'inherit'] });
     let captured = '';
     capture.stdout.on('data', (chunk: Buffer) => { captured += chunk.toString(); });
     const captureDone = new Promise((resolve) => capture.on('close', resolve));

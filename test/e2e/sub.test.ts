@@ -1,6 +1,6 @@
 import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import mqtt, { type IClientPublishOptions, type MqttClient } from 'mqtt';
@@ -17,12 +17,21 @@ import { MQ, runMq, spawnMq, tempDir, testEnv, type RunResult, type Running } fr
 let broker: Broker;
 let ids = 0;
 const running: Running[] = [];
+/** Shell pipelines, each in a process group of its own, killed whole if a failed test leaves one behind. */
+const shells: ChildProcess[] = [];
 /** The publishing clients, one per protocol version (3.1.1 and 5), connected on first use. */
 const publishers = new Map<4 | 5, Promise<MqttClient>>();
 
 before(async () => { broker = await startBroker(); });
 after(async () => {
   for (const r of running) if (r.child.exitCode === null) r.child.kill('SIGKILL');
+  for (const shell of shells) {
+    try {
+      process.kill(-shell.pid!, 'SIGKILL');
+    } catch {
+      // the whole group has exited
+    }
+  }
   for (const client of publishers.values()) (await client).end(true);
   await broker.stop();
 });
@@ -443,8 +452,9 @@ describe('ends and exit codes', () => {
   test('| head -n 1: ends quietly with exit 0 after a DISCONNECT, no stack trace', async () => {
     const id = nextId('head');
     const shell = spawn('bash', ['-c', `"${process.execPath}" "${MQ}" sub -h 127.0.0.1 -p ${port()} -i ${id} -t head/1 | head -n 1; echo "exit=\${PIPESTATUS[0]}"`], {
-      env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'],
+      env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true,
     });
+    shells.push(shell);
     let out = '';
     let err = '';
     shell.stdout.on('data', (c: Buffer) => { out += String(c); });
@@ -483,8 +493,9 @@ describe('ends and exit codes', () => {
     assert.equal(spawnSync('mkfifo', [gate]).status, 0);
     // The reader waits for the test to open the gate before it reads anything.
     const shell = spawn('bash', ['-c', `"${process.execPath}" "${MQ}" sub -h 127.0.0.1 -p ${port()} -i ${id} -t slow/1 -q 1 -C ${count} | (read -r _ < "${gate}"; wc -l); echo "exit=\${PIPESTATUS[0]}"`], {
-      env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'],
+      env: testEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true,
     });
+    shells.push(shell);
     let out = '';
     shell.stdout.on('data', (c: Buffer) => { out += String(c); });
     const done = new Promise((resolve) => shell.on('close', resolve));

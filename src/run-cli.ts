@@ -1,7 +1,7 @@
 import type { Argv } from 'yargs';
 import { VERSION } from './version.js';
 import type { CommandModule, Context, Io } from './context.js';
-import { ExitError, MqError, UsageError, exitCodeFor } from './errors.js';
+import { MqError, UsageError, exitCodeFor } from './errors.js';
 import { withGlobalOptions } from './connection/options.js';
 import { closest } from './suggest.js';
 import { COMMAND_NAMES, isCommandName, requestedCommand, type CommandName } from './command-names.js';
@@ -152,11 +152,11 @@ function createContext(io: Io, ui: Ui, commandName: string, argv: readonly strin
 
 /** Print one line (stack only with --debug) and return the exit code. */
 function report(error: unknown, ui: Ui, debug: boolean): number {
-  if (error instanceof ExitError) {
-    if (error.message) ui.error(error.message);
-  } else if (error instanceof MqError) {
-    ui.error(error.hint ? `${error.message} ${error.hint}` : error.message);
-    if (debug && error.cause instanceof Error && error.cause.stack) ui.debug(error.cause.stack);
+  if (error instanceof MqError) {
+    if (!error.reported) {
+      ui.error(error.hint ? `${error.message} ${error.hint}` : error.message);
+      if (debug && error.cause instanceof Error && error.cause.stack) ui.debug(error.cause.stack);
+    }
   } else {
     const message = error instanceof Error ? error.message : String(error);
     ui.error(`${message}${debug ? '' : ' (run with --debug for details)'}`);

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { Context } from '../context.js';
-import { MqError } from '../errors.js';
+import { ConnectionError, MqError } from '../errors.js';
 import type { Spinner } from '../ui.js';
 import { clockDomain, nowNs } from './clock.js';
 import { emptyCounters, sumReasons, totalCounters, type Counters } from './counters.js';
@@ -187,7 +187,7 @@ export async function runBench(
     if (afterConnect.connected === 0) {
       spinner?.stop();
       await closeAll();
-      const e = firstError ?? { message: 'No client could connect.', exitCode: 1 };
+      const e = firstError ?? new ConnectionError('No client could connect.');
       throw new MqError(`No bench client could connect (${clients} tried): ${e.message}`, { exitCode: e.exitCode, ...(e.hint ? { hint: e.hint } : {}) });
     }
     if (plan.subscribers > 0 && afterConnect.subscribed === 0) {

@@ -1,20 +1,6 @@
 import type { Argv } from 'yargs';
+import type { Io, Signal } from './io.js';
 import type { Ui } from './ui.js';
-
-type Signal = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGPIPE';
-
-/** What the process gives a command. `process` satisfies it; tests can pass a fake. */
-export interface Io {
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean; fd?: number; setRawMode?: (mode: boolean) => unknown };
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  env: Record<string, string | undefined>;
-  cwd(): string;
-  on(signal: Signal, listener: () => void): unknown;
-  off(signal: Signal, listener: () => void): unknown;
-  /** Rewritten so a password given with -P does not show in `ps`. */
-  title?: string;
-}
 
 /** Everything a command handler receives besides its parsed flags. */
 export interface Context {

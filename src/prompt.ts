@@ -1,4 +1,4 @@
-import type { Io } from './context.js';
+import type { Io } from './io.js';
 import { InterruptedError, UsageError } from './errors.js';
 
 /**

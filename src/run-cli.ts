@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { VERSION } from './version.js';
-import type { CommandModule, Context, Io } from './context.js';
+import type { CommandModule, Context } from './context.js';
+import type { Io } from './io.js';
 import { MqError, UsageError, exitCodeFor } from './errors.js';
 import { withGlobalOptions } from './connection/options.js';
 import { closest } from './suggest.js';

@@ -10,28 +10,17 @@ import { ConnectionError, MqError } from '../errors.js';
 import type { Spinner } from '../ui.js';
 import { clockDomain, nowNs } from './clock.js';
 import { emptyCounters, sumReasons, totalCounters, type Counters } from './counters.js';
-import { addEncoded, createHistogram, summarize, type Histogram } from './histogram.js';
+import { addEncoded, createHistogram, summarize } from './histogram.js';
 import type { FromWorker, HistogramDeltas, Target, ToWorker, WorkerInit } from './protocol.js';
 import type { BenchPlan } from './plan.js';
 import { liveLine } from './report.js';
+import type { BenchResult } from './result.js';
 
 /** Publishing starts this long after every worker is ready, so all start on the same tick. */
 const START_DELAY_NS = 50_000_000n;
 /** After Ctrl-C, acks still in flight get this long. */
 const INTERRUPT_DRAIN_MS = 1000;
 const CLOSE_TIMEOUT_MS = 5000;
-
-export interface BenchResult {
-  counters: Counters;
-  latency: { endToEnd: Histogram; publishToAck: Histogram; connect: Histogram };
-  /** The measured window: from the end of the warm-up to the scheduled end (or Ctrl-C), ns. */
-  windowNs: number;
-  interrupted: boolean;
-  /** ns from the first connect to the last CONNACK (or failure). */
-  connectNs: number;
-  /** The run ended before the drain saw every ack and message. */
-  drainTimedOut: boolean;
-}
 
 interface WorkerState {
   worker: Worker;

@@ -2,7 +2,8 @@ import type { Context } from '../context.js';
 import { MqError, PasswordMismatchError } from '../errors.js';
 import { promptSecret } from '../prompt.js';
 import { checkPassword, type HashChoice, type PasswdPlan } from './args.js';
-import { deleteUser, editPasswordFile, entryLine, fromFileString, readPasswordFile, setUser, toFileString, type PasswordFileLine } from './file.js';
+import { editPasswordFile, readPasswordFile } from './file.js';
+import { deleteUser, entryLine, fromFileString, setUser, toFileString, type PasswordFileLine } from './lines.js';
 import { hashPassword, mosquitto20Problem, parseHash, verifyPassword } from './hash.js';
 import { readSecretLines } from './input.js';
 

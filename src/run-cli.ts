@@ -14,7 +14,7 @@ function ignoreClosedPipe(): void {}
 
 /**
  * The whole CLI: parse, run one command, and turn whatever happened into an exit code.
- * This is the only catch and the only place that decides the exit code.
+ * This is the only catch: whatever was thrown becomes one line on stderr and the exit code errors.ts gives it.
  */
 export async function runCli(argv: string[], io: Io): Promise<number> {
   const { createUi } = await import('./ui.js');

@@ -5,7 +5,7 @@
 import { prepareConnection } from '../connection/prepare.js';
 import { reasonText } from '../connection/errors.js';
 import type { Context } from '../context.js';
-import { ExitError, UsageError } from '../errors.js';
+import { InterruptedError, RefusedError, UnacknowledgedError, UsageError } from '../errors.js';
 import { LineTooLongError, lineChunks, readLines } from '../input/lines.js';
 import { readMessageFile, readMessageStdin } from '../input/whole.js';
 import type { OutgoingMessage } from './message.js';
@@ -18,8 +18,6 @@ import { Publisher, type PublishClient, type Rejection } from './publisher.js';
 export const INTERRUPT_GRACE_MS = 2000;
 /** Refusals printed one by one before they are only counted. */
 const MAX_REJECTIONS_SHOWN = 20;
-/** Exit code when interrupted with messages unacknowledged (128 + SIGINT, as shells report it). */
-const EXIT_INTERRUPTED = 130;
 
 export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   const { ui } = ctx;
@@ -101,15 +99,18 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   const counts = publisher.counts();
   const unacknowledged = counts.unacknowledged + counts.inflight;
   if (interruptedBy !== undefined && unacknowledged > 0) {
-    throw new ExitError(EXIT_INTERRUPTED, `Interrupted (${interruptedBy}): ${unacknowledged} message(s) were not acknowledged by the broker.`);
+    throw new InterruptedError(`Interrupted (${interruptedBy}): ${unacknowledged} message(s) were not acknowledged by the broker.`);
   }
   if (firstRejection) {
-    const summary = rejectionsShown > MAX_REJECTIONS_SHOWN ? `${counts.rejected} messages were refused by the broker (the first ${MAX_REJECTIONS_SHOWN} are shown above).` : '';
-    throw new ExitError(firstRejection.reasonCode, summary);
+    // Each refusal was printed as it came; past MAX_REJECTIONS_SHOWN one line counts them all.
+    const counted = rejectionsShown > MAX_REJECTIONS_SHOWN;
+    throw new RefusedError(
+      firstRejection.reasonCode,
+      counted ? `${counts.rejected} messages were refused by the broker (the first ${MAX_REJECTIONS_SHOWN} are shown above).` : `${counts.rejected} message(s) were refused by the broker.`,
+      { reported: !counted },
+    );
   }
-  if (unacknowledged > 0) {
-    throw new ExitError(1, `${unacknowledged} message(s) were not acknowledged by the broker.`);
-  }
+  if (unacknowledged > 0) throw new UnacknowledgedError(unacknowledged);
 }
 
 

@@ -2,7 +2,7 @@
 import type { IClientPublishOptions, IClientSubscribeOptions, MqttClient } from 'mqtt';
 import { reasonText } from '../connection/errors.js';
 import type { PropertyBag } from '../connection/properties.js';
-import { ExitError, MqError } from '../errors.js';
+import { MqError, RefusedError, TimeoutError } from '../errors.js';
 import { createFormatter, type OutputOptions } from '../output/format.js';
 import type { ReceivedMessage } from '../output/message.js';
 import { createOutputWriter, type OutputWriter } from '../sub/writer.js';
@@ -38,7 +38,7 @@ export function createPrinter(
 
 /**
  * SUBSCRIBE and wait for the SUBACK. Resolves when the broker granted it; rejects with an
- * ExitError carrying the refusal's reason code (mosquitto_rr would never publish then).
+ * RefusedError carrying the refusal's reason code (mosquitto_rr would never publish then).
  */
 export function subscribe(
   client: MqttClient,
@@ -59,7 +59,7 @@ export function subscribe(
       if (!Number.isNaN(code) && code < 0x80) return resolve();
       if (!Number.isNaN(code)) {
         const why = options.v5 ? `${reasonText(code)} (reason code ${code})` : `refused by the broker (0x${code.toString(16)})`;
-        return reject(new ExitError(code, `The subscription to ${what} '${filter}' was refused: ${why}.`));
+        return reject(new RefusedError(code, `The subscription to ${what} '${filter}' was refused: ${why}.`));
       }
       reject(new MqError(`Could not subscribe to ${what} '${filter}': ${error?.message ?? 'no SUBACK'}.`));
     });
@@ -68,7 +68,7 @@ export function subscribe(
 
 /**
  * PUBLISH and wait until it is done (written for QoS 0, acknowledged for 1 and 2). Rejects with
- * an ExitError carrying the reason code when a v5 broker refuses it.
+ * a RefusedError carrying the reason code when a v5 broker refuses it.
  */
 export function publish(client: MqttClient, topic: string, payload: Buffer, options: IClientPublishOptions, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -77,7 +77,7 @@ export function publish(client: MqttClient, topic: string, payload: Buffer, opti
       if (!error) return resolve();
       if (typeof error.code === 'number' && error.code >= 0x80) {
         const reason = (packet as { properties?: { reasonString?: string } } | undefined)?.properties?.reasonString;
-        return reject(new ExitError(error.code, `${what} to '${topic}' was refused: ${reasonText(error.code)} (reason code ${error.code})${reason ? `: ${reason}` : ''}.`));
+        return reject(new RefusedError(error.code, `${what} to '${topic}' was refused: ${reasonText(error.code)} (reason code ${error.code})${reason ? `: ${reason}` : ''}.`));
       }
       reject(new MqError(`${what} to '${topic}' failed: ${error.message}.`));
     });
@@ -85,8 +85,9 @@ export function publish(client: MqttClient, topic: string, payload: Buffer, opti
 }
 
 
-/** "Timed out" (no "Error: ", hidden by --quiet) and exit 27, as mosquitto_rr. */
-export function timedOut(ui: Ui): ExitError {
-  ui.info('Timed out');
-  return new ExitError(27);
+/** -W ran out: say "Timed out" now, as mosquitto_rr does (see TimeoutError). */
+export function timedOut(ui: Ui): TimeoutError {
+  const error = new TimeoutError();
+  ui.info(error.message);
+  return error;
 }

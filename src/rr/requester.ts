@@ -5,7 +5,7 @@
 import type { ChalkInstance } from 'chalk';
 import type { IClientPublishOptions, IPublishPacket } from 'mqtt';
 import type { Connection } from '../connection/connect.js';
-import { ExitError, MqError } from '../errors.js';
+import { InterruptedError, MqError } from '../errors.js';
 import type { Ui } from '../ui.js';
 import { createPrinter, publish, subscribe, timedOut } from './common.js';
 import { toReceived } from '../output/message.js';
@@ -60,7 +60,7 @@ export async function runRequester(plan: RrPlan, payload: Buffer, connection: Co
   const timer = plan.timeoutSeconds !== undefined ? setTimeout(() => finish(timedOut(ui)), plan.timeoutSeconds * 1000) : undefined;
   void io.interrupted.then((signal) => {
     const what = wanted === 1 ? 'the response' : `${wanted} responses (${printed} arrived)`;
-    finish(new ExitError(130, `Interrupted (${signal}) before ${what}.`));
+    finish(new InterruptedError(`Interrupted (${signal}) before ${what}.`));
   });
   connection.failed.catch(finish);
 

@@ -5,7 +5,7 @@
  */
 import type { IClientPublishOptions, IPublishPacket } from 'mqtt';
 import type { Connection } from '../connection/connect.js';
-import { ExitError, MqError } from '../errors.js';
+import { MqError, RefusedError } from '../errors.js';
 import { publishTopicProblem } from '../mqtt/topic.js';
 import { MAX_REMAINING_LENGTH } from '../pub/payload.js';
 import { createPrinter, publish, subscribe, timedOut } from './common.js';
@@ -96,7 +96,7 @@ export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefine
       await publish(client, responseTopic, response!, options, 'The response');
     } catch (error) {
       // A refused response topic is that requester's problem; keep answering the others.
-      if (error instanceof ExitError) {
+      if (error instanceof RefusedError) {
         ui.warn(error.message);
         return;
       }

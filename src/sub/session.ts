@@ -3,7 +3,7 @@ import type { ClientSubscribeCallback, IClientSubscribeOptions, IPublishPacket, 
 import type { Connection } from '../connection/connect.js';
 import { reasonText } from '../connection/errors.js';
 import type { Properties } from '../connection/properties.js';
-import { ExitError, MqError, TimeoutError } from '../errors.js';
+import { MqError, RefusedError, TimeoutError } from '../errors.js';
 import { createFormatter } from '../output/format.js';
 import { toReceived } from '../output/message.js';
 import type { Ui } from '../ui.js';
@@ -185,10 +185,10 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
 
     let timer: NodeJS.Timeout | undefined;
     if (plan.timeoutSeconds !== undefined) {
-      // mosquitto prints exactly "Timed out" (no "Error: " prefix, hidden by --quiet) and exits 27.
       timer = setTimeout(() => {
-        ui.info('Timed out');
-        finish({ kind: 'error', error: new ExitError(new TimeoutError().exitCode), reasonCode: DISCONNECT_WITH_WILL });
+        const timedOut = new TimeoutError();
+        ui.info(timedOut.message);
+        finish({ kind: 'error', error: timedOut, reasonCode: DISCONNECT_WITH_WILL });
       }, plan.timeoutSeconds * 1000);
     }
     void interrupted.then(() => finish({ kind: 'ok', reasonCode: DISCONNECT_WITH_WILL }));
@@ -265,6 +265,6 @@ function reportSuback(topics: string[], mid: number, codes: number[], v5: boolea
     });
   }
   // mosquitto prints this and exits 0; mq exits with the (first) refusal code.
-  if (all) finish({ kind: 'error', error: new ExitError(refused[0]!, 'All subscription requests were denied.'), reasonCode: 0 });
+  if (all) finish({ kind: 'error', error: new RefusedError(refused[0]!, 'All subscription requests were denied.'), reasonCode: 0 });
 }
 

@@ -9,7 +9,7 @@ import { parseMosquittoConf } from '../../src/broker/mosquitto-conf.ts';
 import { connackV3 } from '../../src/broker/packets.ts';
 import { isLoopback, listenerUrl, parsePort, resolveBrokerSettings } from '../../src/broker/settings.ts';
 import { ConfigError, UsageError } from '../../src/errors.ts';
-import { parsePasswordFile, toFileString } from '../../src/passwd/file.ts';
+import { parsePasswordFile, toFileString } from '../../src/passwd/lines.ts';
 
 // Known answers from mosquitto's test suite and the reference (password "test" for both).
 const SHA512_TEST = '$6$njERlZMi/7DzNB9E$iiavfuXvUm8iyDZArTy7smTxh07GXXOrOsqxfW6gkOYVXHGk+W+i/8d3xDxrMwEPygEBhoA8A/gjQC0N2M4Lkw==';

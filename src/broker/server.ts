@@ -14,6 +14,7 @@ import {
   connectedLine, connectionFailedLine, disconnectedLine, formatAddress, newConnectionLine, refusedLine,
   subscribedLine, unsubscribedLine, willLine, type ConnectInfo, type DisconnectReason,
 } from './log.js';
+import type { LogType } from './log-types.js';
 import { connackV3 } from './packets.js';
 import { listenerUrl, type BrokerSettings, type ListenerKind, type ListenerSettings } from './settings.js';
 
@@ -21,8 +22,11 @@ export interface StartOptions {
   settings: BrokerSettings;
   /** The loaded password file, when there is one. */
   table?: PasswordTable | undefined;
-  /** One line of the -v log (no timestamp, no newline). Called for every event; drop them without -v. */
-  log(line: string): void;
+  /**
+   * One log line (no timestamp, no newline) and its mosquitto log type (notice when not given).
+   * Called for every event; drop the types not asked for.
+   */
+  log(line: string, type?: LogType): void;
 }
 
 export interface BoundListener {
@@ -111,7 +115,7 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
   const clients = () => (aedes as unknown as { clients: Record<string, Client> }).clients;
 
   // aedes emits 'error' for failures outside any client (e.g. clearing wills); log them, never crash.
-  (aedes as unknown as NodeJS.EventEmitter).on('error', (error: Error) => log(`Broker error: ${error.message}.`));
+  (aedes as unknown as NodeJS.EventEmitter).on('error', (error: Error) => log(`Broker error: ${error.message}.`, 'error'));
 
   aedes.on('clientReady', (client) => {
     ready.add(client);
@@ -150,14 +154,14 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
       // aedes reports a refused subscription with the SUBACK failure code 128 as its QoS.
       log((subscription.qos as number) === 128
         ? `Client ${client.id} was refused the subscription to '${subscription.topic}'.`
-        : subscribedLine(client.id, subscription.topic, subscription.qos));
+        : subscribedLine(client.id, subscription.topic, subscription.qos), 'subscribe');
     }
   });
 
   aedes.on('unsubscribe', (topics, client) => {
     // aedes also reports the subscriptions it drops when a client goes away: not an UNSUBSCRIBE.
     if (client.closed) return;
-    for (const topic of topics) log(unsubscribedLine(client.id, topic));
+    for (const topic of topics) log(unsubscribedLine(client.id, topic), 'unsubscribe');
   });
 
   function disconnectReason(client: Client): DisconnectReason {
@@ -255,7 +259,7 @@ function connectInfo(packet: ConnectPacket, peer: Peer | undefined): ConnectInfo
 interface ListenerHooks {
   accept(conn: Duplex, socket: Socket, kind: ListenerKind, port: number, request?: IncomingMessage): void;
   track(socket: Socket): void;
-  log(line: string): void;
+  log(line: string, type?: LogType): void;
 }
 
 async function startListener(listener: ListenerSettings, hooks: ListenerHooks): Promise<{ closable: Closable; port: number }> {
@@ -300,7 +304,7 @@ async function startListener(listener: ListenerSettings, hooks: ListenerHooks): 
     server.once('error', (error) => reject(listenError(error as NodeJS.ErrnoException, listener)));
     server.listen({ port: listener.port, ...(listener.host !== undefined ? { host: listener.host } : {}) }, () => resolve());
   });
-  server.on('error', (error) => hooks.log(`Listener ${listener.origin} error: ${error.message}.`));
+  server.on('error', (error) => hooks.log(`Listener ${listener.origin} error: ${error.message}.`, 'error'));
   port = (server.address() as { port: number }).port;
 
   return {

@@ -15,6 +15,7 @@ import {
   subscribedLine, unsubscribedLine, willLine, type ConnectInfo, type DisconnectReason,
 } from './log.js';
 import type { LogType } from './log-types.js';
+import { tapPackets } from './packet-tap.js';
 import { connackV3 } from './packets.js';
 import { listenerUrl, type BrokerSettings, type ListenerKind, type ListenerSettings } from './settings.js';
 
@@ -24,7 +25,8 @@ export interface StartOptions {
   table?: PasswordTable | undefined;
   /**
    * One log line (no timestamp, no newline) and its mosquitto log type (notice when not given).
-   * Called for every event; drop the types not asked for.
+   * Called for every event; drop the types not asked for. Debug lines come only when
+   * settings.logTypes has debug.
    */
   log(line: string, type?: LogType): void;
 }
@@ -176,6 +178,8 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     return { kind: 'closed' };
   }
 
+  // Decoding every packet a second time costs: only when debug lines are wanted.
+  const logPackets = settings.logTypes.includes('debug');
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
@@ -185,7 +189,8 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     const address = formatAddress(socket.remoteAddress, socket.remotePort);
     peers.set(conn, { address, kind });
     log(newConnectionLine(address, kind, port));
-    aedes.handle(conn, request);
+    const client = aedes.handle(conn, request);
+    if (logPackets) tapPackets(conn, { clientId: () => client.id, host: socket.remoteAddress, log });
   };
 
   const started: Closable[] = [];

@@ -27,7 +27,7 @@ function __mq_spec
         case 'bench conn'
             set -g __mq_valued --host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers
         case 'broker'
-            set -g __mq_valued --port -p --host --password-file --cert --key --cafile --tls-port --ws-port --config-file -c
+            set -g __mq_valued --port -p --host --password-file --cert --key --cafile --tls-port --ws-port --config-file -c --log-type
         case 'config'
             set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --will-topic --will-payload --will-qos
         case 'completion'
@@ -556,8 +556,9 @@ complete -c mq -n "__mq_is 'broker'" -l key -r -F -d 'Private key of the server 
 complete -c mq -n "__mq_is 'broker'" -l cafile -r -F -d 'Require client certificates signed by this CA (mutual TLS)'
 complete -c mq -n "__mq_is 'broker'" -l tls-port -x -d 'Port of the TLS listener'
 complete -c mq -n "__mq_is 'broker'" -l ws-port -x -d 'Also listen for MQTT over WebSocket on this port'
-complete -c mq -n "__mq_is 'broker'" -l config-file -s c -r -F -d 'Read listener, allow_anonymous, password_file, certfile/keyfile/cafile from a mosquitto.conf'
-complete -c mq -n "__mq_is 'broker'" -l verbose -s v -d 'Log connects, disconnects, subscriptions and refused logins on stderr'
+complete -c mq -n "__mq_is 'broker'" -l config-file -s c -r -F -d 'Read listener, allow_anonymous, password_file, certfile/keyfile/cafile and log_type from a mosquitto.conf'
+complete -c mq -n "__mq_is 'broker'" -l verbose -s v -d 'Log connects, disconnects, subscriptions and refused logins on stderr (every log type but debug)'
+complete -c mq -n "__mq_is 'broker'" -l log-type -x -a 'none error warning notice information subscribe unsubscribe debug all' -d 'Log this mosquitto log_type on stderr (repeatable); debug adds mosquitto\'s line for every MQTT packet'
 
 # mq config
 complete -c mq -n "__mq_is 'config'" -l debug -s d -d 'Trace MQTT packets and show stack traces on stderr'

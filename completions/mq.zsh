@@ -669,10 +669,11 @@ _mq__broker() {
     '*--cafile=[Require client certificates signed by this CA (mutual TLS)]:cafile:_files' \
     '*--tls-port=[Port of the TLS listener]:tls-port: ' \
     '*--ws-port=[Also listen for MQTT over WebSocket on this port]:ws-port: ' \
-    '*--config-file=[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile from a mosquitto.conf]:config-file:_files' \
-    '*-c+[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile from a mosquitto.conf]:config-file:_files' \
-    '(--verbose -v)--verbose[Log connects, disconnects, subscriptions and refused logins on stderr]' \
-    '(--verbose -v)-v[Log connects, disconnects, subscriptions and refused logins on stderr]'
+    '*--config-file=[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile and log_type from a mosquitto.conf]:config-file:_files' \
+    '*-c+[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile and log_type from a mosquitto.conf]:config-file:_files' \
+    '(--verbose -v)--verbose[Log connects, disconnects, subscriptions and refused logins on stderr (every log type but debug)]' \
+    '(--verbose -v)-v[Log connects, disconnects, subscriptions and refused logins on stderr (every log type but debug)]' \
+    '*--log-type=[Log this mosquitto log_type on stderr (repeatable); debug adds mosquitto'\''s line for every MQTT packet]:log-type:(none error warning notice information subscribe unsubscribe debug all)'
 }
 
 _mq__config() {

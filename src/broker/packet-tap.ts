@@ -28,7 +28,7 @@ export function tapPackets(conn: Duplex, options: TapOptions): void {
   let connect: IConnectPacket | undefined;
   // MQTT 5 topic aliases the client set up: mosquitto logs the topic an alias stands for.
   const aliases = new Map<number, string>();
-  // Before the broker has handled the CONNECT (packets that came in the same read), its own id.
+  // Until the broker has handled the CONNECT (a client may send more packets in the same read), the id it gave.
   const clientId = () => options.clientId() ?? connect?.clientId ?? '';
   const log = (lines: PacketLogLine[]) => {
     for (const line of lines) options.log(line.text, line.type);
@@ -40,13 +40,9 @@ export function tapPackets(conn: Duplex, options: TapOptions): void {
       return;
     }
     if (direction === 'received' && packet.cmd === 'publish') packet = resolveAlias(packet, aliases);
-    if (direction === 'sending' && packet.cmd === 'connack') {
-      const code = packet.reasonCode ?? packet.returnCode ?? 0;
-      // mosquitto describes the will once it lets the client in, just before its CONNACK.
-      if (code === 0 && connect) log(willLines(connect));
-      log(packetLogLines(direction, clientId(), packet, host));
-      return;
-    }
+    // mosquitto describes the will once it lets the client in, just before its CONNACK.
+    const accepted = direction === 'sending' && packet.cmd === 'connack' && (packet.reasonCode ?? packet.returnCode ?? 0) === 0;
+    if (accepted && connect) log(willLines(connect));
     log(packetLogLines(direction, clientId(), packet, host));
   };
 
@@ -61,14 +57,14 @@ export function tapPackets(conn: Duplex, options: TapOptions): void {
     return chunk;
   };
 
-  const write = conn.write as (chunk: unknown, encoding?: unknown, callback?: unknown) => boolean;
-  conn.write = function tappedWrite(this: Duplex, chunk: unknown, encoding?: unknown, callback?: unknown) {
-    const bytes = toBuffer(chunk, encoding);
+  const write = conn.write as (...args: unknown[]) => boolean;
+  conn.write = function tappedWrite(this: Duplex, ...args: unknown[]) {
+    const bytes = toBuffer(args[0], args[1]);
     if (bytes) {
       outgoing ??= observer((packet) => onPacket('sending', packet), connect?.protocolVersion ?? 4);
       outgoing(bytes);
     }
-    return write.call(this, chunk, encoding, callback);
+    return write.apply(this, args);
   } as Duplex['write'];
 }
 

@@ -14,6 +14,8 @@ import {
   connectedLine, connectionFailedLine, disconnectedLine, formatAddress, newConnectionLine, printable, refusedLine,
   subscribedLine, unsubscribedLine, willLine, type ConnectInfo, type DisconnectReason,
 } from './log.js';
+import type { LogType } from './log-types.js';
+import { tapPackets } from './packet-tap.js';
 import { connackV3 } from './packets.js';
 import { MAX_TOPIC_ALIAS, listenerUrl, type BrokerSettings, type ListenerKind, type ListenerSettings } from './settings.js';
 
@@ -21,8 +23,12 @@ export interface StartOptions {
   settings: BrokerSettings;
   /** The loaded password file, when there is one. */
   table?: PasswordTable | undefined;
-  /** One line of the -v log (no timestamp, no newline). Called for every event; drop them without -v. */
-  log(line: string): void;
+  /**
+   * One log line (no timestamp, no newline) and its mosquitto log type (notice when not given).
+   * Called for every event; drop the types not asked for. Debug lines come only when
+   * settings.logTypes has debug.
+   */
+  log(line: string, type?: LogType): void;
 }
 
 export interface BoundListener {
@@ -156,7 +162,7 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
   const clients = () => (aedes as unknown as { clients: Record<string, Client> }).clients;
 
   // aedes emits 'error' for failures outside any client (e.g. clearing wills); log them, never crash.
-  (aedes as unknown as NodeJS.EventEmitter).on('error', (error: Error) => log(`Broker error: ${error.message}.`));
+  (aedes as unknown as NodeJS.EventEmitter).on('error', (error: Error) => log(`Broker error: ${error.message}.`, 'error'));
 
   // Logged when the CONNACK is on its way, not at aedes' clientReady: that comes only after the
   // session's queued messages were sent, by which time the client may have done (and logged) more.
@@ -202,14 +208,14 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
       // such as 0x9E for $share) as its QoS.
       log((subscription.qos as number) >= 128
         ? `Client ${client.id} was refused the subscription to '${subscription.topic}'.`
-        : subscribedLine(client.id, subscription.topic, subscription.qos));
+        : subscribedLine(client.id, subscription.topic, subscription.qos), 'subscribe');
     }
   });
 
   aedes.on('unsubscribe', (topics, client) => {
     // aedes also reports the subscriptions it drops when a client goes away: not an UNSUBSCRIBE.
     if (client.closed) return;
-    for (const topic of topics) log(unsubscribedLine(client.id, topic));
+    for (const topic of topics) log(unsubscribedLine(client.id, topic), 'unsubscribe');
   });
 
   function disconnectReason(client: Client): DisconnectReason {
@@ -225,6 +231,8 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     return { kind: 'closed' };
   }
 
+  // Decoding every packet a second time costs: only when debug lines are wanted.
+  const logPackets = settings.logTypes.includes('debug');
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
@@ -235,6 +243,7 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     peers.set(conn, { address, kind });
     log(newConnectionLine(address, kind, port));
     const client = aedes.handle(conn, request);
+    if (logPackets) tapPackets(conn, { clientId: () => client.id, host: socket.remoteAddress, log });
     if (limits.maxInflightMessages > 0) {
       // A PUBREL releases its QoS 2 message id (aedes' own parser: nothing is parsed twice).
       const parser = (client as unknown as { _parser: NodeJS.EventEmitter })._parser;
@@ -320,7 +329,7 @@ function connectInfo(packet: ConnectPacket, peer: Peer | undefined): ConnectInfo
 interface ListenerHooks {
   accept(conn: Duplex, socket: Socket, kind: ListenerKind, port: number, request?: IncomingMessage): void;
   track(socket: Socket): void;
-  log(line: string): void;
+  log(line: string, type?: LogType): void;
 }
 
 async function startListener(listener: ListenerSettings, hooks: ListenerHooks): Promise<{ closable: Closable; port: number }> {
@@ -377,7 +386,7 @@ async function startListener(listener: ListenerSettings, hooks: ListenerHooks): 
     server.once('error', (error) => reject(listenError(error as NodeJS.ErrnoException, listener)));
     server.listen({ port: listener.port, ...(listener.host !== undefined ? { host: listener.host } : {}) }, () => resolve());
   });
-  server.on('error', (error) => hooks.log(`Listener ${listener.origin} error: ${error.message}.`));
+  server.on('error', (error) => hooks.log(`Listener ${listener.origin} error: ${error.message}.`, 'error'));
   port = (server.address() as { port: number }).port;
 
   return {

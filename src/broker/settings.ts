@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { resolveLogTypes, type LogType } from './log-types.js';
 import type { MosquittoConf } from './mosquitto-conf.js';
 
 export type ListenerKind = 'mqtt' | 'mqtts' | 'ws' | 'wss';
@@ -38,7 +39,8 @@ export interface BrokerSettings {
   listeners: ListenerSettings[];
   passwordFile?: string;
   allowAnonymous: boolean;
-  verbose: boolean;
+  /** What to log on stderr (mosquitto's log types); empty = nothing. */
+  logTypes: LogType[];
   limits: BrokerLimits;
 }
 
@@ -58,6 +60,8 @@ export interface BrokerArgs {
   maxPacketSize?: string | number;
   maxInflightMessages?: string | number;
   connectTimeout?: string | number;
+  /** --log-type, repeatable: names from LOG_TYPE_NAMES (yargs checks them). */
+  logType?: string[];
 }
 
 export const DEFAULT_PORT = 1883;
@@ -134,7 +138,8 @@ const LISTENER_FLAGS: [keyof BrokerArgs, string][] = [
  * come from one or the other, never a mix, so what runs is what one of them says.
  */
 export function resolveBrokerSettings(args: BrokerArgs, conf?: MosquittoConf): BrokerSettings {
-  const verbose = Boolean(args.verbose);
+  // The file's log_type lines, then the flags: they add up as a file's lines do in mosquitto.
+  const logTypes = resolveLogTypes([...(conf?.logTypes ?? []), ...(args.logType ?? [])], Boolean(args.verbose));
   if (conf) {
     const clash = LISTENER_FLAGS.filter(([key]) => args[key] !== undefined).map(([, flag]) => flag);
     if (clash.length > 0) {
@@ -151,7 +156,7 @@ export function resolveBrokerSettings(args: BrokerArgs, conf?: MosquittoConf): B
       listeners: withMaxConnections(listeners, args),
       ...(passwordFile !== undefined ? { passwordFile } : {}),
       allowAnonymous: args.allowAnonymous ?? conf.allowAnonymous ?? anonymousDefault,
-      verbose,
+      logTypes,
       limits: resolveLimits(args, conf),
     };
   }
@@ -191,7 +196,7 @@ export function resolveBrokerSettings(args: BrokerArgs, conf?: MosquittoConf): B
     listeners: withMaxConnections(listeners, args),
     ...(args.passwordFile !== undefined ? { passwordFile: args.passwordFile } : {}),
     allowAnonymous: args.allowAnonymous ?? args.passwordFile === undefined,
-    verbose,
+    logTypes,
     limits: resolveLimits(args),
   };
 }

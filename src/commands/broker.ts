@@ -4,6 +4,7 @@ import type { CommandModule, Context } from '../context.js';
 import { ConfigError } from '../errors.js';
 import { loadPasswordTable, type PasswordTable } from '../broker/auth.js';
 import { timestamp } from '../broker/log.js';
+import { LOG_TYPE_NAMES, type LogType } from '../broker/log-types.js';
 import { parseMosquittoConf, type MosquittoConf } from '../broker/mosquitto-conf.js';
 import { isLoopback, resolveBrokerSettings, type BrokerArgs, type BrokerSettings } from '../broker/settings.js';
 import { describeFsError } from '../passwd/file.js';
@@ -32,12 +33,17 @@ const command: CommandModule<Args> = {
       .option('max-packet-size', { type: 'string', group: 'Limits:', describe: 'Largest packet a client may send, in bytes; a larger one disconnects it (0 = no limit)', defaultDescription: 'no limit' })
       .option('max-inflight-messages', { type: 'string', group: 'Limits:', describe: 'QoS 2 messages a client may have in flight; one more disconnects it (0 = no limit)', defaultDescription: '20' })
       .option('connect-timeout', { type: 'string', group: 'Limits:', describe: 'Seconds a new connection has to send its CONNECT', defaultDescription: '10' })
-      .option('config-file', { alias: 'c', type: 'string', normalize: true, describe: 'Read listener, allow_anonymous, password_file, certfile/keyfile/cafile and max_* limits from a mosquitto.conf' })
-      .option('verbose', { alias: 'v', type: 'boolean', describe: 'Log connects, disconnects, subscriptions and refused logins on stderr' })
+      .option('config-file', { alias: 'c', type: 'string', normalize: true, describe: 'Read listener, allow_anonymous, password_file, certfile/keyfile/cafile, max_* limits and log_type from a mosquitto.conf' })
+      .option('verbose', { alias: 'v', type: 'boolean', describe: 'Log connects, disconnects, subscriptions and refused logins on stderr (every log type but debug)' })
+      .option('log-type', {
+        type: 'string', array: true, nargs: 1, choices: LOG_TYPE_NAMES,
+        describe: "Log this mosquitto log_type on stderr (repeatable); debug adds mosquitto's line for every MQTT packet",
+      })
       .example('$0 broker', 'A broker on 127.0.0.1:1883 for anyone on this machine')
       .example('$0 passwd -c users.txt alice && $0 broker --password-file users.txt -v', 'Only alice may connect; log who comes and goes')
       .example('$0 broker --cert server.crt --key server.key --ws-port 8080', 'Also TLS on 8883 and WebSocket on 8080')
-      .example('$0 broker -c /etc/mosquitto/mosquitto.conf', 'The listeners and users of an existing mosquitto setup'),
+      .example('$0 broker -c /etc/mosquitto/mosquitto.conf', 'The listeners and users of an existing mosquitto setup')
+      .example('$0 broker --log-type all', "Log every packet in mosquitto's words, as log_type all does"),
 
   async run(args, ctx) {
     const cwd = ctx.io.cwd();
@@ -49,7 +55,10 @@ const command: CommandModule<Args> = {
     for (const warning of table?.warnings ?? []) ctx.ui.warn(warning);
     warnAboutAccess(settings, table, ctx);
 
-    const log = settings.verbose ? (line: string) => { ctx.io.stderr.write(timestamp(Date.now()) + line + '\n'); } : () => {};
+    const logTypes = new Set(settings.logTypes);
+    const log = (line: string, type: LogType = 'notice') => {
+      if (logTypes.has(type)) ctx.io.stderr.write(timestamp(Date.now()) + line + '\n');
+    };
     // Loaded here, not at the top: `mq broker --help` must not load aedes.
     const { startBroker } = await import('../broker/server.js');
     const broker = await startBroker({ settings, table, log });

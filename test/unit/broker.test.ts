@@ -32,7 +32,7 @@ describe('resolveBrokerSettings from flags', () => {
     assert.deepEqual(resolveBrokerSettings({}), {
       listeners: [{ kind: 'mqtt', host: '127.0.0.1', port: 1883, origin: '-p' }],
       allowAnonymous: true,
-      verbose: false,
+      logTypes: [],
       limits: { maxPacketSize: 0, maxInflightMessages: 20, connectTimeoutMs: 10_000 },
     });
   });
@@ -48,7 +48,7 @@ describe('resolveBrokerSettings from flags', () => {
       { kind: 'mqtts', host: '0.0.0.0', port: 8883, origin: '--tls-port', tls: { certFile: 'c.pem', keyFile: 'k.pem', caFile: 'ca.pem', requireCertificate: true } },
       { kind: 'ws', host: '0.0.0.0', port: 9001, origin: '--ws-port' },
     ]);
-    assert.equal(s.verbose, true);
+    assert.deepEqual(s.logTypes, ['error', 'warning', 'notice', 'information', 'subscribe', 'unsubscribe']);
     assert.deepEqual(resolveBrokerSettings({ cert: 'c', key: 'k', tlsPort: '1' }).listeners[1]!.tls, { certFile: 'c', keyFile: 'k', requireCertificate: false });
   });
   test('--host * and [::1] are normalized', () => {
@@ -77,7 +77,7 @@ describe('resolveBrokerSettings with a mosquitto.conf', () => {
   const conf = (text: string) => parseMosquittoConf(text, 'm.conf');
   test('listeners come from the file; without allow_anonymous it refuses anonymous clients (mosquitto 2.0)', () => {
     const s = resolveBrokerSettings({}, conf('listener 1884 127.0.0.1\npassword_file pw\n'));
-    assert.deepEqual(s, { listeners: [{ kind: 'mqtt', host: '127.0.0.1', port: 1884, origin: 'm.conf:1' }], passwordFile: 'pw', allowAnonymous: false, verbose: false,
+    assert.deepEqual(s, { listeners: [{ kind: 'mqtt', host: '127.0.0.1', port: 1884, origin: 'm.conf:1' }], passwordFile: 'pw', allowAnonymous: false, logTypes: [],
       limits: { maxPacketSize: 0, maxInflightMessages: 20, connectTimeoutMs: 10_000 } });
     assert.equal(resolveBrokerSettings({}, conf('listener 1884\n')).allowAnonymous, false);
     assert.equal(resolveBrokerSettings({}, conf('listener 1884\nallow_anonymous true\n')).allowAnonymous, true);
@@ -91,6 +91,14 @@ describe('resolveBrokerSettings with a mosquitto.conf', () => {
     const s = resolveBrokerSettings({ passwordFile: 'other', allowAnonymous: true }, conf('listener 1884\npassword_file pw\nallow_anonymous false\n'));
     assert.equal(s.passwordFile, 'other');
     assert.equal(s.allowAnonymous, true);
+  });
+  test("log_type lines turn logging on without -v; --log-type and -v add to them", () => {
+    const file = conf('listener 1884\nlog_type error\nlog_type notice\n');
+    assert.deepEqual(resolveBrokerSettings({}, file).logTypes, ['error', 'notice']);
+    assert.deepEqual(resolveBrokerSettings({ logType: ['debug'] }, file).logTypes, ['error', 'notice', 'debug']);
+    assert.deepEqual(resolveBrokerSettings({ logType: ['none', 'debug'] }, file).logTypes, ['debug']);
+    assert.deepEqual(resolveBrokerSettings({ verbose: true }, file).logTypes, ['error', 'warning', 'notice', 'information', 'subscribe', 'unsubscribe']);
+    assert.deepEqual(resolveBrokerSettings({ logType: ['all'] }).logTypes, ['error', 'warning', 'notice', 'information', 'subscribe', 'unsubscribe', 'debug']);
   });
   test('listener flags cannot be mixed with -c', () => {
     assert.throws(() => resolveBrokerSettings({ port: '1', wsPort: '2' }, conf('listener 1884\n')), (e: unknown) =>
@@ -169,6 +177,7 @@ describe('parseMosquittoConf', () => {
       ],
       allowAnonymous: false,
       passwordFile: '/etc/mosquitto/passwd',
+      logTypes: [],
       warnings: ['m.conf: mq broker ignores persistence (line 3), log_dest (line 14).'],
     });
   });
@@ -176,6 +185,11 @@ describe('parseMosquittoConf', () => {
     const parsed = parseMosquittoConf('listener 8081\r\nprotocol websockets\r\ncertfile c\r\nkeyfile k\r\nbind_address ::1\r\n', 'w.conf');
     assert.deepEqual(parsed.listeners, [{ kind: 'wss', host: '::1', port: 8081, origin: 'w.conf:1', tls: { certFile: 'c', keyFile: 'k', requireCertificate: false } }]);
     assert.deepEqual(parsed.warnings, []);
+  });
+  test('log_type lines in order; websockets and internal are accepted and select nothing, as mq broker has no such lines', () => {
+    const parsed = parseMosquittoConf('log_type error\nlog_type websockets\nlog_type none\nlog_type all\nlog_type internal\nlog_type subscribe  unsubscribe\n', 'l.conf');
+    assert.deepEqual(parsed.logTypes, ['error', 'none', 'all', 'subscribe']);
+    assert.deepEqual(parsed.warnings, ['l.conf:6: log_type takes one type; "unsubscribe" is ignored, as mosquitto does. Give each type a line of its own.']);
   });
   test('cafile on a plain listener is reported, not silently dropped', () => {
     assert.deepEqual(parseMosquittoConf('listener 1\ncafile ca\n', 'x').warnings, ['x:1: cafile is ignored on a listener without certfile and keyfile.']);
@@ -190,6 +204,8 @@ describe('parseMosquittoConf', () => {
     ['listener 1\nlistener 1\n', 'm.conf:2: port 1 is already used by the listener on line 1.'],
     ['listener 1\ncertfile c\n', 'm.conf:1: the listener has certfile but no keyfile; TLS needs both.'],
     ['listener 1\ncertfile c\nkeyfile k\nrequire_certificate true\n', 'm.conf:1: require_certificate true needs a cafile to check client certificates against.'],
+    ['log_type verbose\n', 'm.conf:1: invalid log_type "verbose": use none, error, warning, notice, information, subscribe, unsubscribe, debug or all.'],
+    ['log_type\n', 'm.conf:1: "log_type" needs a value.'],
   ];
   for (const [text, message] of errors) {
     test(`refuses ${JSON.stringify(text)}`, () => {

@@ -1,5 +1,8 @@
 import type { Argv } from 'yargs';
 import type { CommandName } from './command-names.js';
+import type { ConnectionArgs } from './connection/options.js';
+import type { PreparedConnection } from './connection/prepare.js';
+import type { ConnectionSettings } from './connection/settings.js';
 import type { Io, Signal } from './io.js';
 import type { Ui } from './ui.js';
 
@@ -22,6 +25,12 @@ export interface Context {
    * Long-running commands race their work against it.
    */
   interrupted(): Promise<Signal>;
+  /**
+   * Resolve the connection flags with MQ_* variables, the rc file and `defaults` (the command's own,
+   * below all of them), and prepare the client; `connect()` on the result opens it. The one way a
+   * command reaches a broker, so a test can hand a command a fake.
+   */
+  connect(args: ConnectionArgs, defaults?: Partial<ConnectionSettings>): Promise<PreparedConnection>;
 }
 
 /**

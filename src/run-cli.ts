@@ -110,7 +110,12 @@ function lastValueWins(args: Record<string, unknown>, parser: Argv, keepRepeats:
 
 function createContext(io: Io, ui: Ui, commandName: string, argv: readonly string[], cleanups: (() => void)[]): Context {
   let interrupted: Promise<'SIGINT' | 'SIGTERM'> | undefined;
-  return {
+  const ctx: Context = {
+    async connect(args, defaults) {
+      // Loaded here: mq --help, passwd and broker never resolve connection settings.
+      const { prepareConnection } = await import('./connection/prepare.js');
+      return prepareConnection(args, ctx, defaults);
+    },
     io,
     env: io.env,
     ui,
@@ -131,6 +136,7 @@ function createContext(io: Io, ui: Ui, commandName: string, argv: readonly strin
       return interrupted;
     },
   };
+  return ctx;
 }
 
 /** Print one line (stack only with --debug) and return the exit code. */

@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors.js';
 import { isLogTypeName, MOSQUITTO_ONLY_LOG_TYPES, type LogTypeName } from './log-types.js';
-import type { ListenerSettings } from './settings.js';
+import type { ListenerSettings } from './listener.js';
 
 /** The part of a mosquitto.conf that `mq broker` understands. */
 export interface MosquittoConf {

@@ -2,7 +2,6 @@
  * `mq pub`: check the flags, load the message, connect through the factory, publish, wait for
  * every acknowledgement, disconnect. The command module only declares flags and calls runPub.
  */
-import { prepareConnection } from '../connection/prepare.js';
 import { reasonText } from '../connection/errors.js';
 import type { Context } from '../context.js';
 import { InterruptedError, RefusedError, UnacknowledgedError, UsageError } from '../errors.js';
@@ -25,7 +24,7 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   for (const warning of plan.warnings) ui.warn(warning);
 
   const connectionArgs = { ...args, ...(plan.propertyTokens ? { property: plan.propertyTokens } : {}) };
-  const prepared = await prepareConnection(connectionArgs, ctx);
+  const prepared = await ctx.connect(connectionArgs);
   const topics = finalTopics(plan, prepared.settings.topic);
   const v5 = prepared.settings.protocolVersion === 5;
   if (plan.properties && !v5) {

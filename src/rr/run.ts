@@ -2,7 +2,6 @@
  * `mq rr`: check the flags, load the payload, connect (MQTT v5 unless told otherwise), then ask
  * (the default) or answer (--respond).
  */
-import { prepareConnection } from '../connection/prepare.js';
 import type { Context } from '../context.js';
 import { readMessageFile, readMessageStdin } from '../input/whole.js';
 import { validateFormat } from '../output/format.js';
@@ -13,7 +12,7 @@ import { runResponder } from './responder.js';
 
 export async function runRr(args: RrArgs, ctx: Context): Promise<void> {
   const { ui } = ctx;
-  const prepared = await prepareConnection(args, ctx, { protocolVersion: 5 });
+  const prepared = await ctx.connect(args, { protocolVersion: 5 });
   const { settings } = prepared;
   const plan = planRr(args, {
     protocolVersion: settings.protocolVersion,

@@ -16,7 +16,7 @@ function ignoreClosedPipe(): void {}
  * The whole CLI: parse, run one command, and turn whatever happened into an exit code.
  * This is the only catch: whatever was thrown becomes one line on stderr and the exit code errors.ts gives it.
  */
-export async function runCli(argv: string[], io: Io): Promise<number> {
+export async function runCli(argv: string[], io: Io, seams: Seams = {}): Promise<number> {
   const { createUi } = await import('./ui.js');
   let ui: Ui = createUi(io);
   let debug = argv.includes('--debug') || argv.includes('-d');
@@ -62,7 +62,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         const handler = async (args: Record<string, unknown>) => {
           ui = createUi(io, { quiet: Boolean(args.quiet), debug: Boolean(args.debug) });
           debug = Boolean(args.debug);
-          const ctx = createContext(io, ui, commandName, argv, cleanups);
+          const ctx = createContext(io, ui, commandName, argv, cleanups, seams);
           await module.run(args as never, ctx);
         };
         // Nested subcommands (bench pub) get the same handler: yargs runs only the innermost one.
@@ -108,10 +108,16 @@ function lastValueWins(args: Record<string, unknown>, parser: Argv, keepRepeats:
   }
 }
 
-function createContext(io: Io, ui: Ui, commandName: string, argv: readonly string[], cleanups: (() => void)[]): Context {
+/** What an in-process test may put in place of the real thing (test/cli/). */
+export interface Seams {
+  connect?: Context['connect'];
+}
+
+function createContext(io: Io, ui: Ui, commandName: string, argv: readonly string[], cleanups: (() => void)[], seams: Seams): Context {
   let interrupted: Promise<'SIGINT' | 'SIGTERM'> | undefined;
   const ctx: Context = {
     async connect(args, defaults) {
+      if (seams.connect) return seams.connect(args, defaults);
       // Loaded here: mq --help, passwd and broker never resolve connection settings.
       const { prepareConnection } = await import('./connection/prepare.js');
       return prepareConnection(args, ctx, defaults);

@@ -367,6 +367,33 @@ function conformanceTests(broker: () => Broker): void {
     }
   });
 
+  describe('delivered QoS of messages queued for an offline session is min(published, granted) [MQTT-3.8.4-6]', () => {
+    for (const version of VERSIONS) {
+      const session = version === 5 ? { sessionExpiry: 300 } : {};
+      for (const published of [1, 2] as QoS[]) {
+        for (const granted of [1, 2] as QoS[]) {
+          const expected = Math.min(published, granted) as QoS;
+          test(`${versionName(version)} QoS ${published} published while a QoS ${granted} subscriber is offline arrives at QoS ${expected} when it comes back`, async () => {
+            const base = unique('queued');
+            const clientId = `${base}-sub`;
+            const { client: subscriber } = await open({ version, clientId, clean: false, ...session });
+            await subscribe(subscriber, [{ topic: `${base}/+`, qos: granted }]);
+            await subscriber.disconnect();
+            const { client: publisher } = await open({ version, clientId: `${base}-pub` });
+            await publish(publisher, `${base}/t`, 'queued', published);
+            const { client: again } = await open({ version, clientId, clean: false, ...session });
+            const delivered = await again.take('publish');
+            assert.equal(delivered.bytes[0], publishHeader(expected), `PUBLISH header byte (QoS ${expected}, DUP 0, RETAIN 0)`);
+            assert.equal(delivered.packet.payload.toString(), 'queued');
+            await acknowledge(again, delivered);
+            await again.disconnect();
+            await publisher.disconnect();
+          });
+        }
+      }
+    }
+  });
+
   describe('CONNACK session present [MQTT-3.2.2-1..3]', () => {
     test('v3.1.1 CleanSession=1: CONNACK is 20 02 00 00', async () => {
       const { client, connack } = await open({ version: 4, clientId: unique('clean') });

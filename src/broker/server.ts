@@ -18,6 +18,7 @@ import type { LogType } from './log-types.js';
 import { tapPackets } from './packet-tap.js';
 import { connackV3 } from './packets.js';
 import { MAX_TOPIC_ALIAS, listenerUrl, type BrokerSettings, type ListenerKind, type ListenerSettings } from './settings.js';
+import { checkStringsOf, isTopicName, type MqttPacketParser } from './strings.js';
 
 export interface StartOptions {
   settings: BrokerSettings;
@@ -99,6 +100,14 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
         // [MQTT-3.1.3-8]: a session needs a client id to be found again.
         log(`Client <unknown> from ${info.address} refused: a zero-length client id needs a clean session (CONNACK 2).`);
         client.conn.write(connackV3(2), () => callback(refuseWith(new Error('refused')), false));
+        return;
+      }
+      if (packet.will && !isTopicName(packet.will.topic)) {
+        // The will topic is a topic name: at least one character [MQTT-4.7.3-1], no wildcard
+        // [MQTT-3.3.2-2]. aedes does not check it. Closed without a CONNACK, as mosquitto does.
+        const id = packet.clientId === '' ? '<unknown>' : printable(packet.clientId);
+        log(`Client ${id} from ${info.address} refused: the will topic '${printable(packet.will.topic)}' is not a topic name (empty, or with + or #).`);
+        callback(refuseWith(new Error('refused')), false);
         return;
       }
       callback(null, true);
@@ -243,10 +252,21 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     peers.set(conn, { address, kind });
     log(newConnectionLine(address, kind, port));
     const client = aedes.handle(conn, request);
+    checkStringsOf(parserOf(client), (error) => {
+      if (client.version === 5 && client.connected) {
+        // A connected v5 client is told why, as mosquitto does: DISCONNECT 0x81 (Malformed Packet).
+        aedes.emit('clientError', client, error);
+        (client as unknown as { pause(): void }).pause();
+        client.disconnect({ reasonCode: 0x81 }, () => {});
+      } else {
+        // aedes' own way with a parse error: close the connection.
+        (client as unknown as NodeJS.EventEmitter).emit('error', error);
+      }
+    });
     if (logPackets) tapPackets(conn, { clientId: () => client.id, host: socket.remoteAddress, log });
     if (limits.maxInflightMessages > 0) {
       // A PUBREL releases its QoS 2 message id (aedes' own parser: nothing is parsed twice).
-      const parser = (client as unknown as { _parser: NodeJS.EventEmitter })._parser;
+      const parser = parserOf(client) as unknown as NodeJS.EventEmitter;
       parser.on('packet', (packet: { cmd: string; messageId?: number }) => {
         if (packet.cmd === 'pubrel') unreleased.get(client)?.delete(packet.messageId!);
       });
@@ -296,6 +316,11 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
       return closing;
     },
   };
+}
+
+/** The mqtt-packet parser aedes reads this client's packets with. */
+function parserOf(client: Client): MqttPacketParser {
+  return (client as unknown as { _parser: MqttPacketParser })._parser;
 }
 
 /** aedes marks a client whose connection ended on an error (socket, protocol, keepalive). */

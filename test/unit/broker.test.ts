@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import mqttPacket from 'mqtt-packet';
 import { buildPasswordTable, decideLogin, type PasswordTable } from '../../src/broker/auth.ts';
 import {
   connectedLine, disconnectedLine, formatAddress, printable, refusedLine, subscribedLine, timestamp,
@@ -8,6 +9,7 @@ import {
 import { parseMosquittoConf } from '../../src/broker/mosquitto-conf.ts';
 import { connackV3 } from '../../src/broker/packets.ts';
 import { isLoopback, listenerUrl, parsePort, resolveBrokerSettings } from '../../src/broker/settings.ts';
+import { checkStringsOf, isTopicName, isWellFormedMqttString, type MqttPacketParser } from '../../src/broker/strings.ts';
 import { ConfigError, UsageError } from '../../src/errors.ts';
 import { parsePasswordFile, toFileString } from '../../src/passwd/lines.ts';
 
@@ -283,4 +285,39 @@ describe('-v log lines', () => {
 
 describe('CONNACK bytes', () => {
   test('v3.1.1 identifier rejected', () => assert.deepEqual([...connackV3(2)], [0x20, 0x02, 0x00, 0x02]));
+});
+
+describe('MQTT strings [MQTT-1.5.3-1, 1.5.3-2]', () => {
+  const bytes = (...values: number[]) => Buffer.from(values);
+  test('well-formed UTF-8 without U+0000 passes, U+FFFD itself included', () => {
+    for (const text of ['', 'a/b', 'ü€𝄞', '\uFFFD']) assert.equal(isWellFormedMqttString(Buffer.from(text)), true, text);
+  });
+  test('ill-formed UTF-8, surrogates, overlong forms and U+0000 do not', () => {
+    for (const bad of [bytes(0xc3, 0x28), bytes(0xed, 0xa0, 0x80), bytes(0xc0, 0x80), bytes(0xff), bytes(0x61, 0x00), bytes(0xf0, 0x90, 0x80)]) {
+      assert.equal(isWellFormedMqttString(bad), false, bad.toString('hex'));
+    }
+  });
+  test('topic names: not empty, no wildcards', () => {
+    assert.equal(isTopicName('a/b'), true);
+    for (const bad of ['', '+', 'a/#', 'a/+/b']) assert.equal(isTopicName(bad), false, bad);
+  });
+
+  // mqtt-packet's private parser API is what checkStringsOf hooks: this fails if an update changes it.
+  const parse = (frame: Buffer) => {
+    const parser = mqttPacket.parser();
+    const seen: { packets: string[]; illFormed: string[] } = { packets: [], illFormed: [] };
+    checkStringsOf(parser as unknown as MqttPacketParser, (error) => seen.illFormed.push(error.message));
+    parser.on('packet', (packet: { topic?: string }) => seen.packets.push(packet.topic ?? ''));
+    parser.parse(frame);
+    return seen;
+  };
+  const publish = (topic: Buffer) => Buffer.concat([bytes(0x30, topic.length + 3, 0, topic.length), topic, bytes(0x78)]);
+  test('a parser with checkStringsOf emits a PUBLISH with a good topic, and stops at a bad one', () => {
+    assert.deepEqual(parse(publish(Buffer.from('a/ü'))), { packets: ['a/ü'], illFormed: [] });
+    assert.deepEqual(parse(publish(bytes(0x61, 0xed, 0xa0, 0x80))), { packets: [], illFormed: ['a string is not well-formed UTF-8 or holds U+0000'] });
+  });
+  test('the packet after a bad one in the same read is not emitted either', () => {
+    const seen = parse(Buffer.concat([publish(bytes(0x61, 0x00)), publish(Buffer.from('next'))]));
+    assert.deepEqual(seen, { packets: [], illFormed: ['a string is not well-formed UTF-8 or holds U+0000'] });
+  });
 });

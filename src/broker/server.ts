@@ -263,6 +263,12 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
         (client as unknown as NodeJS.EventEmitter).emit('error', error);
       }
     });
+    // [MQTT-3.1.2-2]: a CONNECT with a protocol level we do not speak gets CONNACK 0x01 (unacceptable
+    // protocol version) before the connection closes, as from mosquitto. mqtt-packet refuses it before
+    // aedes sees the CONNECT; this listener runs before aedes' own, which then closes the connection.
+    (parserOf(client) as unknown as NodeJS.EventEmitter).prependListener('error', (error: Error) => {
+      if (error.message === 'Invalid protocol version' && !client.connecting && !client.connected) conn.write(connackV3(1));
+    });
     if (logPackets) tapPackets(conn, { clientId: () => client.id, host: socket.remoteAddress, log });
     if (limits.maxInflightMessages > 0) {
       // A PUBREL releases its QoS 2 message id (aedes' own parser: nothing is parsed twice).

@@ -724,6 +724,14 @@ function conformanceTests(broker: () => Broker): void {
         assertOnlyDisconnect(await client.closedByBroker('second CONNECT'), version, [PROTOCOL_ERROR], 'second CONNECT');
       });
 
+      test(`${versionName(version)} a protocol level the broker does not speak (6) gets CONNACK 0x01, then the connection closes [MQTT-3.1.2-2]`, async () => {
+        const client = await openRaw(version);
+        // CONNECT "MQTT" level 6, clean session, keepalive 60, client id "a".
+        client.sendBytes(Buffer.from([0x10, 0x0d, 0x00, 0x04, 0x4d, 0x51, 0x54, 0x54, 0x06, 0x02, 0x00, 0x3c, 0x00, 0x01, 0x61]));
+        const replies = await client.closedByBroker('CONNECT at protocol level 6');
+        assert.deepEqual(replies.map((f) => f.bytes.toString('hex')), ['20020001']);
+      });
+
       test(`${versionName(version)} a first packet that is not CONNECT closes the connection [MQTT-3.1.0-1]`, async () => {
         const client = await openRaw(version);
         client.sendBytes(Buffer.from([0xc0, 0x00]));

@@ -91,6 +91,9 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     // mosquitto tells v5 clients its max_inflight_messages as their Receive Maximum.
     receiveMaximum: limits.maxInflightMessages > 0 && limits.maxInflightMessages < 65535 ? limits.maxInflightMessages : 0,
     topicAliasMaximum: MAX_TOPIC_ALIAS,
+    // As mosquitto's max_inflight_messages, it also caps what goes out to each client unacknowledged
+    // (below the client's own Receive Maximum); an option of our aedes patch.
+    ...({ maxOutgoingInflight: limits.maxInflightMessages } as object),
 
     preConnect(client, packet, callback) {
       const peer = peers.get(client.conn);

@@ -5,7 +5,7 @@
 import type { ConnectionArgs } from '../connection/options.js';
 import { parseProperties } from '../connection/properties.js';
 import { UsageError } from '../errors.js';
-import { publishTopicProblem } from '../mqtt/topic.js';
+import { checkPublishTopic, publishTopicProblem } from '../mqtt/topic.js';
 import type { PublishProperties, Qos } from './message.js';
 import { decodePayload, parseEncoding, payloadSizeProblem, type PayloadEncoding } from './payload.js';
 import { parseQos, parseWholeNumber } from '../mqtt/values.js';
@@ -73,16 +73,6 @@ function last<T>(value: T | T[] | undefined): T | undefined {
 
 function list<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
-}
-
-/**
- * Check a topic given on the command line. Invalid UTF-8 in an argument reaches us as U+FFFD,
- * so that character is refused too (mosquitto: "Malformed UTF-8 in -t argument").
- */
-export function checkArgTopic(topic: string, flag: string): string {
-  const problem = publishTopicProblem(topic) ?? (topic.includes('\uFFFD') ? 'it is not valid UTF-8 (it contains U+FFFD)' : undefined);
-  if (problem) throw new UsageError(`Invalid publish topic '${topic}' (${flag}): ${problem}.`);
-  return topic;
 }
 
 /** The long-form property flags as `-D publish <name> <value>` tokens. */
@@ -156,7 +146,7 @@ export function resolvePubPlan(args: PubArgs): PubPlan {
     warnings.push('--repeat and --repeat-delay are ignored with -l: every line is published once.');
   }
 
-  const topics = list(args.topic).map((t) => checkArgTopic(String(t), '-t'));
+  const topics = list(args.topic).map((t) => checkPublishTopic(String(t), 'publish topic', '-t'));
 
   const propertyTokens = [...(args.property ?? []).flat().map(String), ...aliasTokens(args)];
   const parsed = parseProperties(propertyTokens.length > 0 ? propertyTokens : undefined);
@@ -210,7 +200,7 @@ export function resolvePubPlan(args: PubArgs): PubPlan {
  */
 export function finalTopics(plan: PubPlan, urlTopic: string | undefined): string[] {
   if (plan.topics.length > 0) return plan.topics;
-  if (urlTopic !== undefined) return [checkArgTopic(urlTopic, '-L')];
+  if (urlTopic !== undefined) return [checkPublishTopic(urlTopic, 'publish topic', '-L')];
   if (plan.lineFormat === 'json') return [];
   throw new UsageError('No topic given: use -t TOPIC (or a URL with a topic, -L mqtt://host/TOPIC).');
 }

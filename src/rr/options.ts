@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { ConnectionArgs } from '../connection/options.js';
 import { parseProperties, type PropertyBag } from '../connection/properties.js';
 import { UsageError } from '../errors.js';
-import { filterProblem, publishTopicProblem, topicMatches } from '../mqtt/topic.js';
+import { checkFilter, checkPublishTopic, topicMatches } from '../mqtt/topic.js';
 import { planOutput, type OutputArgs, type OutputPlan } from '../output/options.js';
 import { parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
 import { givenSources } from '../input/sources.js';
@@ -90,19 +90,15 @@ export function planRr(args: RrArgs, context: PlanContext): RrPlan {
       : 'No request topic: give -t TOPIC, e.g. mq rr -t svc/time -m now.');
   }
   const topicFlag = args.topic !== undefined ? '-t' : '-L';
-  if (respond) {
-    const problem = filterProblem(topicText);
-    if (problem) throw new UsageError(`Invalid request filter '${topicText}' (${topicFlag}): ${problem}.`);
-  } else {
-    checkTopic(topicText, 'publish topic', topicFlag);
-  }
+  if (respond) checkFilter(topicText, 'request filter', topicFlag);
+  else checkPublishTopic(topicText, 'publish topic', topicFlag);
 
   // The response topic: -e, or -D publish response-topic (the same thing)
   if (args.responseTopic !== undefined && propertyResponseTopic !== undefined && args.responseTopic !== propertyResponseTopic) {
     throw new UsageError('-e and -D publish response-topic name different response topics; give one.');
   }
   let responseTopic = args.responseTopic ?? (propertyResponseTopic as string | undefined);
-  if (responseTopic !== undefined) checkTopic(responseTopic, 'response topic', '-e');
+  if (responseTopic !== undefined) checkPublishTopic(responseTopic, 'response topic', '-e');
   if (responseTopic !== undefined) {
     // Under MQTT 3.1.1 (no no-local) a client receives its own publishes: it would take its request
     // for the response, or answer its own answers for ever.
@@ -187,12 +183,4 @@ export function planRr(args: RrArgs, context: PlanContext): RrPlan {
     warnings,
   };
 }
-
-
-function checkTopic(topic: string, what: string, flag: string): void {
-  const problem = publishTopicProblem(topic) ?? (topic.includes('\uFFFD') ? 'it is not valid UTF-8 (it contains U+FFFD)' : undefined);
-  if (problem) throw new UsageError(`Invalid ${what} '${topic}' (${flag}): ${problem}.`);
-}
-
-
 

@@ -1,5 +1,5 @@
 import { UsageError } from '../errors.js';
-import { filterProblem } from '../mqtt/topic.js';
+import { checkFilter } from '../mqtt/topic.js';
 import { compilePayloadFilter, type PayloadFilter } from './payload-filter.js';
 import { parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
 import { planOutput, type OutputArgs, type OutputPlan } from '../output/options.js';
@@ -146,15 +146,6 @@ export function planSubscription(args: SubArgs, context: PlanContext): SubPlan {
     warnings,
   };
 }
-
-
-function checkFilter(topic: string, what: string, flag: string): void {
-  const problem = filterProblem(topic);
-  if (problem) throw new UsageError(`Invalid ${what} '${topic}' (${flag}): ${problem}.`);
-}
-
-
-
 
 function unique(items: string[]): string[] {
   return [...new Set(items)];

@@ -3,6 +3,7 @@ import type { IClientPublishOptions, IClientSubscribeOptions, MqttClient } from 
 import { reasonText } from '../connection/errors.js';
 import type { PropertyBag } from '../connection/properties.js';
 import { MqError, RefusedError, TimeoutError } from '../errors.js';
+import { subackReason } from '../mqtt/subscribe.js';
 import { createFormatter, type OutputOptions } from '../output/format.js';
 import type { ReceivedMessage } from '../output/message.js';
 import { createOutputWriter, type OutputWriter } from '../sub/writer.js';
@@ -58,8 +59,7 @@ export function subscribe(
       const code = Number(packet?.granted?.[0] ?? granted?.[0]?.qos ?? NaN);
       if (!Number.isNaN(code) && code < 0x80) return resolve();
       if (!Number.isNaN(code)) {
-        const why = options.v5 ? `${reasonText(code)} (reason code ${code})` : `refused by the broker (0x${code.toString(16)})`;
-        return reject(new RefusedError(code, `The subscription to ${what} '${filter}' was refused: ${why}.`));
+        return reject(new RefusedError(code, `The subscription to ${what} '${filter}' was refused: ${subackReason(code, options.v5)}.`));
       }
       reject(new MqError(`Could not subscribe to ${what} '${filter}': ${error?.message ?? 'no SUBACK'}.`));
     });

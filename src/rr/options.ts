@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { ConnectionArgs } from '../connection/options.js';
 import { parseProperties, type PropertyBag } from '../connection/properties.js';
 import { UsageError } from '../errors.js';
+import { receiveMaximum } from '../mqtt/subscribe.js';
 import { checkFilter, checkPublishTopic, topicMatches } from '../mqtt/topic.js';
 import { planOutput, type OutputArgs, type OutputPlan } from '../output/options.js';
 import { parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
@@ -61,7 +62,7 @@ export interface RrPlan {
   /** -D publish ... (besides response-topic and correlation-data), sent with every request or response. */
   publishProperties: PropertyBag;
   output: OutputPlan;
-  /** v5 receive-maximum as mosquitto sends it: -C N when N < 20, else 20. */
+  /** v5 receive-maximum (src/mqtt/subscribe.ts). */
   receiveMaximum: number;
   warnings: string[];
 }
@@ -179,7 +180,7 @@ export function planRr(args: RrArgs, context: PlanContext): RrPlan {
     retainAsPublished: Boolean(args.retainAsPublished),
     publishProperties,
     output: planOutput(args),
-    receiveMaximum: count !== undefined && count < 20 ? count : 20,
+    receiveMaximum: receiveMaximum(count),
     warnings,
   };
 }

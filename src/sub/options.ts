@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { receiveMaximum } from '../mqtt/subscribe.js';
 import { checkFilter } from '../mqtt/topic.js';
 import { compilePayloadFilter, type PayloadFilter } from './payload-filter.js';
 import { parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
@@ -56,7 +57,7 @@ export interface SubPlan {
   maxInflight: number;
   payloadFilter?: PayloadFilter;
   output: OutputPlan;
-  /** v5 receive-maximum as mosquitto sends it: 20, or -C N when N < 20. */
+  /** v5 receive-maximum (src/mqtt/subscribe.ts). */
   receiveMaximum: number;
   /** Notes for stderr about flags that have no effect here (v5-only options under 3.x). */
   warnings: string[];
@@ -142,7 +143,7 @@ export function planSubscription(args: SubArgs, context: PlanContext): SubPlan {
     maxInflight,
     ...(payloadFilter ? { payloadFilter } : {}),
     output,
-    receiveMaximum: count !== undefined && count < 20 ? count : 20,
+    receiveMaximum: receiveMaximum(count),
     warnings,
   };
 }

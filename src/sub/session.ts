@@ -1,9 +1,9 @@
 import type { ChalkInstance } from 'chalk';
 import type { ClientSubscribeCallback, IClientSubscribeOptions, IPublishPacket, MqttClient } from 'mqtt';
 import type { Connection } from '../connection/connect.js';
-import { reasonText } from '../connection/errors.js';
 import type { Properties } from '../connection/properties.js';
 import { MqError, RefusedError, TimeoutError } from '../errors.js';
+import { subackReason } from '../mqtt/subscribe.js';
 import { createFormatter } from '../output/format.js';
 import { toReceived } from '../output/message.js';
 import type { Ui } from '../ui.js';
@@ -260,8 +260,7 @@ function reportSuback(topics: string[], mid: number, codes: number[], v5: boolea
   if (first || all) {
     codes.forEach((code, i) => {
       if (code < 0x80) return;
-      const why = v5 ? `${reasonText(code)} (reason code ${code})` : `refused by the broker (0x${code.toString(16)})`;
-      ui.warn(`Subscription to '${topics[i] ?? '?'}' failed: ${why}.`);
+      ui.warn(`Subscription to '${topics[i] ?? '?'}' failed: ${subackReason(code, v5)}.`);
     });
   }
   // mosquitto prints this and exits 0; mq exits with the (first) refusal code.

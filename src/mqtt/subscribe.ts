@@ -1,0 +1,21 @@
+/**
+ * What sub and rr share as subscribers, besides the output (src/output/): the receive maximum they
+ * ask for and how a refused subscription is told. Pure.
+ */
+import { reasonText } from '../connection/errors.js';
+
+/** mosquitto's receive maximum: 20 messages in flight towards us. */
+const RECEIVE_MAXIMUM = 20;
+
+/**
+ * The v5 receive-maximum to CONNECT with, as mosquitto_sub and mosquitto_rr send it: -C N when N
+ * is below 20 (no more messages in flight than will be handled), else 20.
+ */
+export function receiveMaximum(count: number | undefined): number {
+  return count !== undefined && count < RECEIVE_MAXIMUM ? count : RECEIVE_MAXIMUM;
+}
+
+/** Why the SUBACK refused a filter: the v5 reason, or the 3.1.1 failure code (0x80). */
+export function subackReason(code: number, v5: boolean): string {
+  return v5 ? `${reasonText(code)} (reason code ${code})` : `refused by the broker (0x${code.toString(16)})`;
+}

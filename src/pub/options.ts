@@ -6,9 +6,9 @@ import type { ConnectionArgs } from '../connection/options.js';
 import { parseProperties } from '../connection/properties.js';
 import { UsageError } from '../errors.js';
 import { checkPublishTopic, publishTopicProblem } from '../mqtt/topic.js';
-import type { PublishProperties, Qos } from './message.js';
-import { decodePayload, parseEncoding, payloadSizeProblem, type PayloadEncoding } from './payload.js';
-import { parseQos, parseWholeNumber } from '../mqtt/values.js';
+import { decodePayload, parseEncoding, payloadSizeProblem, type PayloadEncoding } from '../input/payload.js';
+import type { PublishProperties } from '../mqtt/message.js';
+import { parseQos, parseWholeNumber, type Qos } from '../mqtt/values.js';
 import { givenSources } from '../input/sources.js';
 
 /** The flags as yargs gives them: a repeated flag arrives as an array. */

@@ -7,11 +7,11 @@ import { reasonText } from '../connection/errors.js';
 import type { Context } from '../context.js';
 import { InterruptedError, RefusedError, UnacknowledgedError, UsageError } from '../errors.js';
 import { LineTooLongError, lineChunks, readLines } from '../input/lines.js';
+import { parseJsonLine, type LineDefaults } from '../input/ndjson.js';
+import { decodePayload, MAX_REMAINING_LENGTH, payloadSizeProblem } from '../input/payload.js';
 import { readMessageFile, readMessageStdin } from '../input/whole.js';
-import type { OutgoingMessage } from './message.js';
-import { parseJsonLine, type LineDefaults } from './ndjson.js';
+import type { OutgoingMessage } from '../mqtt/message.js';
 import { checkPayloadSize, finalTopics, resolvePubPlan, type PubArgs, type PubPlan } from './options.js';
-import { decodePayload, MAX_REMAINING_LENGTH, payloadSizeProblem } from './payload.js';
 import { Publisher, type PublishClient, type Rejection } from './publisher.js';
 
 /** How long an interrupted pub still waits for outstanding acknowledgements. */

@@ -7,7 +7,7 @@ import type { IClientPublishOptions, IPublishPacket } from 'mqtt';
 import type { Connection } from '../connection/connect.js';
 import { MqError, RefusedError } from '../errors.js';
 import { publishTopicProblem } from '../mqtt/topic.js';
-import { MAX_REMAINING_LENGTH } from '../pub/payload.js';
+import { MAX_REMAINING_LENGTH } from '../input/payload.js';
 import { publish, subscribe } from './common.js';
 import { toReceived } from '../output/message.js';
 import { createPrinter } from '../output/printer.js';

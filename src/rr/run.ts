@@ -6,7 +6,7 @@ import { prepareConnection } from '../connection/prepare.js';
 import type { Context } from '../context.js';
 import { readMessageFile, readMessageStdin } from '../input/whole.js';
 import { validateFormat } from '../output/format.js';
-import { MAX_REMAINING_LENGTH } from '../pub/payload.js';
+import { MAX_REMAINING_LENGTH } from '../input/payload.js';
 import { planRr, type PayloadSource, type RrArgs } from './options.js';
 import { runRequester } from './requester.js';
 import { runResponder } from './responder.js';

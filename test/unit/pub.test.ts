@@ -2,10 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { UsageError } from '../../src/errors.ts';
-import { parseJsonLine, parseJsonProperties, type LineDefaults } from '../../src/pub/ndjson.ts';
+import { parseJsonLine, parseJsonProperties, type LineDefaults } from '../../src/input/ndjson.ts';
 import { finalTopics, resolvePubPlan, type PubArgs } from '../../src/pub/options.ts';
 import { checkPublishTopic } from '../../src/mqtt/topic.ts';
-import { decodePayload, MAX_REMAINING_LENGTH, payloadSizeProblem } from '../../src/pub/payload.ts';
+import { decodePayload, MAX_REMAINING_LENGTH, payloadSizeProblem } from '../../src/input/payload.ts';
 import { Publisher, type PublishClient, type PublishOptions } from '../../src/pub/publisher.ts';
 
 describe('resolvePubPlan: every usage error is one clear line', () => {

@@ -6,19 +6,14 @@ import type { ConnectionArgs } from '../connection/options.js';
 import { parseProperties } from '../connection/properties.js';
 import { UsageError } from '../errors.js';
 import { checkPublishTopic, publishTopicProblem } from '../mqtt/topic.js';
-import { decodePayload, parseEncoding, payloadSizeProblem, type PayloadEncoding } from '../input/payload.js';
+import { parseEncoding, payloadSizeProblem, type PayloadEncoding } from '../input/payload.js';
 import type { PublishProperties } from '../mqtt/message.js';
 import { parseQos, parseWholeNumber, type Qos } from '../mqtt/values.js';
-import { givenSources } from '../input/sources.js';
+import { givenSources, messageSource, oneSource, type MessageArgs, type MessageSource } from '../input/sources.js';
 
 /** The flags as yargs gives them: a repeated flag arrives as an array. */
-export interface PubArgs extends ConnectionArgs {
+export interface PubArgs extends ConnectionArgs, MessageArgs {
   topic?: string | string[];
-  message?: string | string[];
-  file?: string | string[];
-  stdinFile?: boolean | boolean[];
-  stdinLine?: boolean | boolean[];
-  nullMessage?: boolean | boolean[];
   qos?: string | string[];
   retain?: boolean | boolean[];
   repeat?: string | string[];
@@ -35,13 +30,6 @@ export interface PubArgs extends ConnectionArgs {
   topicAlias?: string | string[];
   userProperty?: string | string[];
 }
-
-export type MessageSource =
-  | { kind: 'message'; payload: Buffer }
-  | { kind: 'file'; path: string }
-  | { kind: 'stdin' }
-  | { kind: 'lines' }
-  | { kind: 'null' };
 
 export interface PubPlan {
   source: MessageSource;
@@ -96,16 +84,10 @@ function aliasTokens(args: PubArgs): string[] {
 /** Flags -> plan, or the UsageError that names what is wrong. */
 export function resolvePubPlan(args: PubArgs): PubPlan {
   const warnings: string[] = [];
-  const given = givenSources([
-    [args.message, '-m'], [args.file, '-f'], [args.stdinFile, '-s'], [args.stdinLine, '-l'], [args.nullMessage, '-n'],
-  ]);
-  if (given.length > 1) {
-    throw new UsageError(`Only one message source at a time, but ${given.join(' and ')} were given: use exactly one of -m, -f, -s, -l or -n.`);
-  }
-  if (given.length === 0) {
-    throw new UsageError('No message given: use -m TEXT, -f FILE, -s (all of stdin), -l (one message per stdin line) or -n (an empty message).');
-  }
-  const sourceFlag = given[0]!;
+  const sourceFlag = oneSource(givenSources(args), {
+    many: 'use exactly one of -m, -f, -s, -l or -n',
+    none: 'No message given: use -m TEXT, -f FILE, -s (all of stdin), -l (one message per stdin line) or -n (an empty message).',
+  });
 
   const encodingText = last(args.encoding);
   let encoding: PayloadEncoding = 'utf8';
@@ -157,28 +139,8 @@ export function resolvePubPlan(args: PubArgs): PubPlan {
     if (problem) throw new UsageError(`Invalid response topic '${properties.responseTopic}': ${problem}.`);
   }
 
-  let source: MessageSource;
-  switch (sourceFlag) {
-    case '-m': {
-      const text = String(last(args.message) ?? '');
-      const payload = decodePayload(text, encoding);
-      if (typeof payload === 'string') throw new UsageError(`Invalid -m for --encoding ${encoding}: ${payload}.`);
-      source = { kind: 'message', payload };
-      break;
-    }
-    case '-f': {
-      const file = String(last(args.file) ?? '');
-      if (file === '') throw new UsageError('-f needs a file name.');
-      source = { kind: 'file', path: file };
-      break;
-    }
-    case '-s': source = { kind: 'stdin' }; break;
-    case '-l': source = { kind: 'lines' }; break;
-    default: source = { kind: 'null' };
-  }
-
   return {
-    source,
+    source: messageSource(sourceFlag, args, encoding),
     topics,
     qos,
     retain: Boolean(last(args.retain)),

@@ -1,9 +1,28 @@
 /**
- * The message sources of pub and rr: which of -m, -f, -s, -l and -n was given, and the source it
- * names. Pure; reading a file or stdin is whole.ts's (loadPayload).
+ * The message sources of pub and rr: their flags (-m, -f, -s, -l, -n), which one was given, and the
+ * source it names. Pure; reading a file or stdin is whole.ts's (loadPayload).
  */
+import type { Argv, Options } from 'yargs';
 import { UsageError } from '../errors.js';
+import { declareFlags, type FlagHelp } from '../flags.js';
 import { decodePayload, type PayloadEncoding } from './payload.js';
+
+/** The message flags, one definition each (-l is pub's alone). */
+const MESSAGE_FLAGS = {
+  message: { alias: 'm', type: 'string' },
+  file: { alias: 'f', type: 'string' },
+  'stdin-file': { alias: 's', type: 'boolean' },
+  'stdin-line': { alias: 'l', type: 'boolean' },
+  'null-message': { alias: 'n', type: 'boolean' },
+} as const satisfies Record<string, Options>;
+
+/** Declare the message flags `help` names, worded for this command (see ../flags.ts). */
+export function withMessageOptions<T>(yargs: Argv<T>, group: string, help: Partial<Record<keyof typeof MESSAGE_FLAGS, FlagHelp>>): Argv<T> {
+  return declareFlags(yargs, MESSAGE_FLAGS, group, help);
+}
+
+/** The message flags a command keeps every use of (CommandModule.keepRepeats), so `-m a -m b` is two sources. */
+export const REPEATED_SOURCES = ['message', 'file'] as const;
 
 /**
  * The message flags as yargs gives them: an array when a flag was repeated (see

@@ -1,9 +1,9 @@
 /**
- * What sub and rr share as subscribers, besides the output (src/output/): their subscribe flags,
- * the receive maximum they ask for and how a refused subscription is told. Pure.
+ * What sub and rr share as subscribers, besides the output (src/output/) and the SUBACK refusal
+ * text (subackReason in src/connection/errors.ts): their subscribe flags and the receive maximum
+ * they ask for. Pure.
  */
 import type { Argv, Options } from 'yargs';
-import { reasonText } from '../connection/errors.js';
 import { declareFlags, type FlagHelp } from '../flags.js';
 
 /**
@@ -32,9 +32,4 @@ const RECEIVE_MAXIMUM = 20;
  */
 export function receiveMaximum(count: number | undefined): number {
   return count !== undefined && count < RECEIVE_MAXIMUM ? count : RECEIVE_MAXIMUM;
-}
-
-/** Why the SUBACK refused a filter: the v5 reason, or the 3.1.1 failure code (0x80). */
-export function subackReason(code: number, v5: boolean): string {
-  return v5 ? `${reasonText(code)} (reason code ${code})` : `refused by the broker (0x${code.toString(16)})`;
 }

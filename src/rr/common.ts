@@ -1,9 +1,8 @@
 /** What the requester and the responder of `mq rr` share: subscribing and publishing. */
 import type { IClientPublishOptions, IClientSubscribeOptions, MqttClient } from 'mqtt';
-import { reasonText } from '../connection/errors.js';
+import { reasonText, subackReason } from '../connection/errors.js';
 import type { PropertyBag } from '../connection/properties.js';
 import { MqError, RefusedError } from '../errors.js';
-import { subackReason } from '../mqtt/subscribe.js';
 
 /**
  * SUBSCRIBE and wait for the SUBACK. Resolves when the broker granted it; rejects with an

@@ -1,9 +1,9 @@
 import type { ChalkInstance } from 'chalk';
 import type { ClientSubscribeCallback, IClientSubscribeOptions, IPublishPacket, MqttClient } from 'mqtt';
 import type { Connection } from '../connection/connect.js';
+import { subackReason } from '../connection/errors.js';
 import type { Properties } from '../connection/properties.js';
 import { MqError, RefusedError } from '../errors.js';
-import { subackReason } from '../mqtt/subscribe.js';
 import { toReceived } from '../output/message.js';
 import { createPrinter } from '../output/printer.js';
 import type { Ui } from '../ui.js';

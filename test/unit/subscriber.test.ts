@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { receiveMaximum, subackReason } from '../../src/mqtt/subscribe.ts';
+import { subackReason } from '../../src/connection/errors.ts';
+import { receiveMaximum } from '../../src/mqtt/subscribe.ts';
 
 describe('receiveMaximum: -C below 20 asks for no more in flight, as mosquitto_sub and mosquitto_rr', () => {
   const cases: [count: number | undefined, expected: number][] = [

@@ -6,11 +6,11 @@ import { reasonText } from '../connection/errors.js';
 import type { Context } from '../context.js';
 import { InterruptedError, RefusedError, UnacknowledgedError, UsageError } from '../errors.js';
 import { LineTooLongError, lineChunks, readLines } from '../input/lines.js';
-import { readMessageFile, readMessageStdin } from '../input/whole.js';
-import type { OutgoingMessage } from './message.js';
-import { parseJsonLine, type LineDefaults } from './ndjson.js';
+import { parseJsonLine, type LineDefaults } from '../input/ndjson.js';
+import { decodePayload, MAX_REMAINING_LENGTH, payloadSizeProblem } from '../input/payload.js';
+import { loadPayload } from '../input/whole.js';
+import type { OutgoingMessage } from '../mqtt/message.js';
 import { checkPayloadSize, finalTopics, resolvePubPlan, type PubArgs, type PubPlan } from './options.js';
-import { decodePayload, MAX_REMAINING_LENGTH, payloadSizeProblem } from './payload.js';
 import { Publisher, type PublishClient, type Rejection } from './publisher.js';
 
 /** How long an interrupted pub still waits for outstanding acknowledgements. */
@@ -31,7 +31,7 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
     throw new UsageError('PUBLISH properties (-D publish, --content-type, --user-property, ...) need MQTT v5, but -V asks for an older version.');
   }
   // Everything that can be wrong with the input is found before connecting (mosquitto reads -f and -s first too).
-  const payload = await loadPayload(plan, ctx);
+  const payload = await loadPayload(plan.source, plan.encoding, ctx.io);
   if (payload) checkPayloadSize(topics, payload.length, plan.qos, plan.source.kind === 'file' ? `-f ${plan.source.path}` : 'The message');
 
   const lineMode = plan.source.kind === 'lines';
@@ -135,29 +135,6 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
-}
-
-/** The payload of -m, -f, -s and -n (lines are read later, as they arrive). */
-async function loadPayload(plan: PubPlan, ctx: Context): Promise<Buffer | undefined> {
-  const { source } = plan;
-  switch (source.kind) {
-    case 'message': return source.payload;
-    case 'null': return Buffer.alloc(0);
-    case 'lines': return undefined;
-    case 'file':
-      return decoded(await readMessageFile(source.path, ctx.io.cwd(), MAX_REMAINING_LENGTH), plan, `-f ${source.path}`);
-    case 'stdin': {
-      // Encoded input (hex, base64) may be longer than the message it decodes to.
-      const limit = plan.encoding === 'utf8' ? MAX_REMAINING_LENGTH : MAX_REMAINING_LENGTH * 2;
-      return decoded(await readMessageStdin(ctx.io.stdin as AsyncIterable<Buffer>, limit, MAX_REMAINING_LENGTH), plan, 'The input on stdin (-s)');
-    }
-  }
-}
-
-function decoded(bytes: Buffer, plan: PubPlan, what: string): Buffer {
-  const result = decodePayload(bytes, plan.encoding);
-  if (typeof result === 'string') throw new UsageError(`${what} cannot be decoded with --encoding ${plan.encoding}: ${result}.`);
-  return result;
 }
 
 /** -m, -f, -s, -n: the message to every topic, --repeat times, --repeat-delay after each completed round. */

@@ -27,7 +27,7 @@ function __mq_spec
         case 'bench conn'
             set -g __mq_valued --host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers
         case 'broker'
-            set -g __mq_valued --port -p --host --password-file --cert --key --cafile --tls-port --ws-port --max-connections --max-packet-size --max-inflight-messages --connect-timeout --config-file -c
+            set -g __mq_valued --port -p --host --password-file --cert --key --cafile --tls-port --ws-port --max-connections --max-packet-size --max-inflight-messages --connect-timeout --config-file -c --log-type
         case 'config'
             set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos
         case 'completion'
@@ -567,8 +567,9 @@ complete -c mq -n "__mq_is 'broker'" -l max-connections -x -d 'Connections each 
 complete -c mq -n "__mq_is 'broker'" -l max-packet-size -x -d 'Largest packet a client may send, in bytes; a larger one disconnects it (0 = no limit)'
 complete -c mq -n "__mq_is 'broker'" -l max-inflight-messages -x -d 'QoS 2 messages a client may have in flight; one more disconnects it (0 = no limit)'
 complete -c mq -n "__mq_is 'broker'" -l connect-timeout -x -d 'Seconds a new connection has to send its CONNECT'
-complete -c mq -n "__mq_is 'broker'" -l config-file -s c -r -F -d 'Read listener, allow_anonymous, password_file, certfile/keyfile/cafile and max_* limits from a mosquitto.conf'
-complete -c mq -n "__mq_is 'broker'" -l verbose -s v -d 'Log connects, disconnects, subscriptions and refused logins on stderr'
+complete -c mq -n "__mq_is 'broker'" -l config-file -s c -r -F -d 'Read listener, allow_anonymous, password_file, certfile/keyfile/cafile, max_* limits and log_type from a mosquitto.conf'
+complete -c mq -n "__mq_is 'broker'" -l verbose -s v -d 'Log connects, disconnects, subscriptions and refused logins on stderr (every log type but debug)'
+complete -c mq -n "__mq_is 'broker'" -l log-type -x -a 'none error warning notice information subscribe unsubscribe debug all' -d 'Log this mosquitto log_type on stderr (repeatable); debug adds mosquitto\'s line for every MQTT packet'
 
 # mq config
 complete -c mq -n "__mq_is 'config'" -l debug -s d -d 'Trace MQTT packets and show stack traces on stderr'

@@ -680,10 +680,11 @@ _mq__broker() {
     '*--max-packet-size=[Largest packet a client may send, in bytes; a larger one disconnects it (0 = no limit)]:max-packet-size: ' \
     '*--max-inflight-messages=[QoS 2 messages a client may have in flight; one more disconnects it (0 = no limit)]:max-inflight-messages: ' \
     '*--connect-timeout=[Seconds a new connection has to send its CONNECT]:connect-timeout: ' \
-    '*--config-file=[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile and max_* limits from a mosquitto.conf]:config-file:_files' \
-    '*-c+[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile and max_* limits from a mosquitto.conf]:config-file:_files' \
-    '(--verbose -v)--verbose[Log connects, disconnects, subscriptions and refused logins on stderr]' \
-    '(--verbose -v)-v[Log connects, disconnects, subscriptions and refused logins on stderr]'
+    '*--config-file=[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile, max_* limits and log_type from a mosquitto.conf]:config-file:_files' \
+    '*-c+[Read listener, allow_anonymous, password_file, certfile/keyfile/cafile, max_* limits and log_type from a mosquitto.conf]:config-file:_files' \
+    '(--verbose -v)--verbose[Log connects, disconnects, subscriptions and refused logins on stderr (every log type but debug)]' \
+    '(--verbose -v)-v[Log connects, disconnects, subscriptions and refused logins on stderr (every log type but debug)]' \
+    '*--log-type=[Log this mosquitto log_type on stderr (repeatable); debug adds mosquitto'\''s line for every MQTT packet]:log-type:(none error warning notice information subscribe unsubscribe debug all)'
 }
 
 _mq__config() {

@@ -7,15 +7,16 @@ import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { completionScript, SCRIPT_FILES, SHELLS } from '../src/completion/generate.js';
+import { COMMANDS } from '../src/commands/registry.js';
 import { loadCommandSpec } from '../src/completion/spec.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const check = process.argv.includes('--check');
-const spec = await loadCommandSpec();
+const spec = await loadCommandSpec(COMMANDS);
 const stale: string[] = [];
 for (const shell of SHELLS) {
   const file = path.join(root, SCRIPT_FILES[shell]);
-  const fresh = await completionScript(shell, spec);
+  const fresh = completionScript(shell, spec);
   const current = await readFile(file, 'utf8').catch(() => undefined);
   if (current === fresh) continue;
   if (check) stale.push(SCRIPT_FILES[shell]);

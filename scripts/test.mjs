@@ -13,10 +13,10 @@ import { fileURLToPath } from 'node:url';
 
 process.chdir(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'));
 
-// test/unit/*.test.ts and test/e2e/*.test.ts (Node 20 does not expand globs), or the files given:
+// test/unit, test/cli and test/e2e/*.test.ts (Node 20 does not expand globs), or the files given:
 // node scripts/test.mjs test/e2e/rr.test.ts
 const testFiles = (folder) => readdirSync(folder).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `${folder}/${f}`);
-const files = process.argv.length > 2 ? process.argv.slice(2) : [...testFiles('test/unit'), ...testFiles('test/e2e')];
+const files = process.argv.length > 2 ? process.argv.slice(2) : [...testFiles('test/unit'), ...testFiles('test/cli'), ...testFiles('test/e2e')];
 const dir = mkdtempSync(path.join(tmpdir(), 'mq-test-run-'));
 const tapFile = path.join(dir, 'report.tap');
 const human = process.stdout.isTTY ? 'spec' : 'tap';

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { bundleIdentity, codeCacheFile, requireWithCodeCache } from './code-cache.js';
 import { isCommandName, requestedCommand } from './command-names.js';
-import type { Io } from './context.js';
+import type { Io } from './io.js';
 import { VERSION } from './version.js';
 
 /**

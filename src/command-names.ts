@@ -1,4 +1,4 @@
-/** mq's commands, in `mq --help` order: the registry (run-cli.ts) and the entry's code cache (cli.ts) share them. */
+/** mq's commands, in `mq --help` order: the registry (commands/registry.ts) and the entry's code cache (cli.ts) share them. */
 export const COMMAND_NAMES = ['pub', 'sub', 'rr', 'passwd', 'bench', 'broker', 'config', 'completion'] as const;
 
 export type CommandName = (typeof COMMAND_NAMES)[number];

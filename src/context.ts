@@ -1,20 +1,10 @@
 import type { Argv } from 'yargs';
+import type { CommandName } from './command-names.js';
+import type { ConnectionArgs } from './connection/options.js';
+import type { PreparedConnection } from './connection/prepare.js';
+import type { ConnectionSettings } from './connection/settings.js';
+import type { Io, Signal } from './io.js';
 import type { Ui } from './ui.js';
-
-type Signal = 'SIGINT' | 'SIGTERM' | 'SIGHUP' | 'SIGPIPE';
-
-/** What the process gives a command. `process` satisfies it; tests can pass a fake. */
-export interface Io {
-  stdin: NodeJS.ReadableStream & { isTTY?: boolean; fd?: number; setRawMode?: (mode: boolean) => unknown };
-  stdout: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  stderr: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
-  env: Record<string, string | undefined>;
-  cwd(): string;
-  on(signal: Signal, listener: () => void): unknown;
-  off(signal: Signal, listener: () => void): unknown;
-  /** Rewritten so a password given with -P does not show in `ps`. */
-  title?: string;
-}
 
 /** Everything a command handler receives besides its parsed flags. */
 export interface Context {
@@ -26,10 +16,21 @@ export interface Context {
   /** The command line as typed after `mq`, for commands whose arguments are order-sensitive (passwd). */
   argv: readonly string[];
   /**
+   * Every command of mq (src/commands/registry.ts), for a command that describes them all: `mq
+   * completion`. Given here, not imported, because the registry loads that command itself.
+   */
+  commands: CommandRegistry;
+  /**
    * Resolves when SIGINT or SIGTERM arrives (the listener is installed on first use and removed on exit).
    * Long-running commands race their work against it.
    */
   interrupted(): Promise<Signal>;
+  /**
+   * Resolve the connection flags with MQ_* variables, the rc file and `defaults` (the command's own,
+   * below all of them), and prepare the client; `connect()` on the result opens it. The one way a
+   * command reaches a broker, so a test can hand a command a fake.
+   */
+  connect(args: ConnectionArgs, defaults?: Partial<ConnectionSettings>): Promise<PreparedConnection>;
 }
 
 /**
@@ -52,3 +53,11 @@ export interface CommandModule<Args = Record<string, unknown>> {
   builder(yargs: Argv, runNested?: (args: Record<string, unknown>) => Promise<void>): Argv;
   run(args: Args, ctx: Context): Promise<void>;
 }
+
+/** A command as the registry knows it before it is loaded: enough for its line in `mq --help`. */
+export interface CommandEntry {
+  describe: string;
+  load: () => Promise<{ default: CommandModule<never> }>;
+}
+
+export type CommandRegistry = Readonly<Record<CommandName, CommandEntry>>;

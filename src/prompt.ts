@@ -1,9 +1,9 @@
-import type { Io } from './context.js';
-import { MqError, UsageError } from './errors.js';
+import type { Io } from './io.js';
+import { InterruptedError, UsageError } from './errors.js';
 
 /**
  * Read a secret from the terminal without echoing it. Raw mode, so nothing typed reaches the
- * screen or the shell history; Ctrl-C aborts (exit 130), backspace works.
+ * screen or the shell history; Ctrl-C aborts (InterruptedError), backspace works.
  */
 export async function promptSecret(io: Io, label: string): Promise<string> {
   const stdin = io.stdin;
@@ -23,7 +23,7 @@ export async function promptSecret(io: Io, label: string): Promise<string> {
           }
           if (ch === '\u0003') {
             stdin.off('data', onData);
-            reject(new MqError('Interrupted.', { exitCode: 130 }));
+            reject(new InterruptedError());
             return;
           }
           if (ch === '\u007f' || ch === '\b') secret = [...secret].slice(0, -1).join('');

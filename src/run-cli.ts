@@ -1,40 +1,22 @@
 import type { Argv } from 'yargs';
 import { VERSION } from './version.js';
-import type { CommandModule, Context, Io } from './context.js';
-import { ExitError, MqError, UsageError, exitCodeFor } from './errors.js';
+import { COMMANDS } from './commands/registry.js';
+import type { Context } from './context.js';
+import type { Io } from './io.js';
+import { MqError, UsageError, exitCodeFor } from './errors.js';
 import { holdsSecret, withGlobalOptions } from './connection/options.js';
 import { closest } from './suggest.js';
-import { COMMAND_NAMES, isCommandName, requestedCommand, type CommandName } from './command-names.js';
+import { COMMAND_NAMES, isCommandName, requestedCommand } from './command-names.js';
 import type { Ui } from './ui.js';
-
-interface CommandEntry {
-  describe: string;
-  load: () => Promise<{ default: CommandModule<never> }>;
-}
-
-/**
- * Every subcommand, loaded only when it runs: `mq --help` and `mq passwd` never load MQTT.js.
- * The descriptions live here so the top-level help needs no command module at all.
- */
-export const COMMANDS: Record<CommandName, CommandEntry> = {
-  pub: { describe: 'Publish messages (mosquitto_pub)', load: () => import('./commands/pub.js') },
-  sub: { describe: 'Subscribe and print messages (mosquitto_sub)', load: () => import('./commands/sub.js') },
-  rr: { describe: 'Request/response: publish and print the reply (mosquitto_rr)', load: () => import('./commands/rr.js') },
-  passwd: { describe: 'Manage mosquitto password files (mosquitto_passwd)', load: () => import('./commands/passwd.js') },
-  bench: { describe: 'Benchmark a broker: throughput and latency percentiles', load: () => import('./commands/bench.js') },
-  broker: { describe: 'Run an MQTT broker for local work', load: () => import('./commands/broker.js') },
-  config: { describe: 'Show the resolved connection settings and where each came from', load: () => import('./commands/config.js') },
-  completion: { describe: 'Print a shell completion script (bash, zsh, fish)', load: () => import('./commands/completion.js') },
-};
 
 /** A reader that goes away (`mq ... | head -1`) is not an error; streaming commands watch for it themselves. */
 function ignoreClosedPipe(): void {}
 
 /**
  * The whole CLI: parse, run one command, and turn whatever happened into an exit code.
- * This is the only catch and the only place that decides the exit code.
+ * This is the only catch: whatever was thrown becomes one line on stderr and the exit code errors.ts gives it.
  */
-export async function runCli(argv: string[], io: Io): Promise<number> {
+export async function runCli(argv: string[], io: Io, seams: Seams = {}): Promise<number> {
   const { createUi } = await import('./ui.js');
   let ui: Ui = createUi(io);
   let debug = argv.includes('--debug') || argv.includes('-d');
@@ -80,7 +62,7 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
         const handler = async (args: Record<string, unknown>) => {
           ui = createUi(io, { quiet: Boolean(args.quiet), debug: Boolean(args.debug) });
           debug = Boolean(args.debug);
-          const ctx = createContext(io, ui, commandName, argv, cleanups);
+          const ctx = createContext(io, ui, commandName, argv, cleanups, seams);
           await module.run(args as never, ctx);
         };
         // Nested subcommands (bench pub) get the same handler: yargs runs only the innermost one.
@@ -126,13 +108,25 @@ function lastValueWins(args: Record<string, unknown>, parser: Argv, keepRepeats:
   }
 }
 
-function createContext(io: Io, ui: Ui, commandName: string, argv: readonly string[], cleanups: (() => void)[]): Context {
+/** What an in-process test may put in place of the real thing (test/cli/). */
+export interface Seams {
+  connect?: Context['connect'];
+}
+
+function createContext(io: Io, ui: Ui, commandName: string, argv: readonly string[], cleanups: (() => void)[], seams: Seams): Context {
   let interrupted: Promise<'SIGINT' | 'SIGTERM'> | undefined;
-  return {
+  const ctx: Context = {
+    async connect(args, defaults) {
+      if (seams.connect) return seams.connect(args, defaults);
+      // Loaded here: mq --help, passwd and broker never resolve connection settings.
+      const { prepareConnection } = await import('./connection/prepare.js');
+      return prepareConnection(args, ctx, defaults);
+    },
     io,
     env: io.env,
     ui,
     commandName,
+    commands: COMMANDS,
     argv,
     interrupted() {
       interrupted ??= new Promise((resolve) => {
@@ -148,15 +142,16 @@ function createContext(io: Io, ui: Ui, commandName: string, argv: readonly strin
       return interrupted;
     },
   };
+  return ctx;
 }
 
 /** Print one line (stack only with --debug) and return the exit code. */
 function report(error: unknown, ui: Ui, debug: boolean): number {
-  if (error instanceof ExitError) {
-    if (error.message) ui.error(error.message);
-  } else if (error instanceof MqError) {
-    ui.error(error.hint ? `${error.message} ${error.hint}` : error.message);
-    if (debug && error.cause instanceof Error && error.cause.stack) ui.debug(error.cause.stack);
+  if (error instanceof MqError) {
+    if (!error.reported) {
+      ui.error(error.hint ? `${error.message} ${error.hint}` : error.message);
+      if (debug && error.cause instanceof Error && error.cause.stack) ui.debug(error.cause.stack);
+    }
   } else {
     const message = error instanceof Error ? error.message : String(error);
     ui.error(`${message}${debug ? '' : ' (run with --debug for details)'}`);

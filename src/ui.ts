@@ -1,5 +1,5 @@
 import { Chalk, type ChalkInstance } from 'chalk';
-import type { Io } from './context.js';
+import type { Io } from './io.js';
 
 export interface Spinner {
   /** Replace the text while it spins (no-op when not interactive). */

@@ -5,7 +5,7 @@
 import { sumReasons, type ByReason, type Counters } from './counters.js';
 import { summarize, type LatencySummary } from './histogram.js';
 import type { BenchPlan } from './plan.js';
-import type { BenchResult } from './runner.js';
+import type { BenchResult } from './result.js';
 import { OVERRUN_NS } from './schedule.js';
 
 export interface SystemFacts {

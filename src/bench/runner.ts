@@ -6,32 +6,21 @@
 import { randomBytes } from 'node:crypto';
 import { Worker } from 'node:worker_threads';
 import type { Context } from '../context.js';
-import { MqError } from '../errors.js';
+import { ConnectionError, MqError } from '../errors.js';
 import type { Spinner } from '../ui.js';
 import { clockDomain, nowNs } from './clock.js';
 import { emptyCounters, sumReasons, totalCounters, type Counters } from './counters.js';
-import { addEncoded, createHistogram, summarize, type Histogram } from './histogram.js';
+import { addEncoded, createHistogram, summarize } from './histogram.js';
 import type { FromWorker, HistogramDeltas, Target, ToWorker, WorkerInit } from './protocol.js';
 import type { BenchPlan } from './plan.js';
 import { liveLine } from './report.js';
+import type { BenchResult } from './result.js';
 
 /** Publishing starts this long after every worker is ready, so all start on the same tick. */
 const START_DELAY_NS = 50_000_000n;
 /** After Ctrl-C, acks still in flight get this long. */
 const INTERRUPT_DRAIN_MS = 1000;
 const CLOSE_TIMEOUT_MS = 5000;
-
-export interface BenchResult {
-  counters: Counters;
-  latency: { endToEnd: Histogram; publishToAck: Histogram; connect: Histogram };
-  /** The measured window: from the end of the warm-up to the scheduled end (or Ctrl-C), ns. */
-  windowNs: number;
-  interrupted: boolean;
-  /** ns from the first connect to the last CONNACK (or failure). */
-  connectNs: number;
-  /** The run ended before the drain saw every ack and message. */
-  drainTimedOut: boolean;
-}
 
 interface WorkerState {
   worker: Worker;
@@ -187,7 +176,7 @@ export async function runBench(
     if (afterConnect.connected === 0) {
       spinner?.stop();
       await closeAll();
-      const e = firstError ?? { message: 'No client could connect.', exitCode: 1 };
+      const e = firstError ?? new ConnectionError('No client could connect.');
       throw new MqError(`No bench client could connect (${clients} tried): ${e.message}`, { exitCode: e.exitCode, ...(e.hint ? { hint: e.hint } : {}) });
     }
     if (plan.subscribers > 0 && afterConnect.subscribed === 0) {

@@ -1,5 +1,6 @@
 import { ConfigError, MqError } from '../errors.js';
-import { fromFileString, readPasswordFile, toFileString, type PasswordFileLine } from '../passwd/file.js';
+import { readPasswordFile } from '../passwd/file.js';
+import { fromFileString, toFileString, type PasswordFileLine } from '../passwd/lines.js';
 import { parseHash, verifyPassword } from '../passwd/hash.js';
 
 /** The users of a password file, ready for logins. Usernames are file strings (latin1 bytes). */

@@ -39,10 +39,15 @@ export function printable(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
+/** A peer's address without brackets or port, with IPv4-mapped IPv6 shown as plain IPv4. */
+export function plainHost(host: string): string {
+  return host.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+}
+
 /** host:port, with IPv4-mapped IPv6 shown as plain IPv4 and other IPv6 in brackets. */
 export function formatAddress(host: string | undefined, port: number | undefined): string {
   if (host === undefined) return 'unknown address';
-  const plain = host.replace(/^::ffff:(\d+\.\d+\.\d+\.\d+)$/, '$1');
+  const plain = plainHost(host);
   const shown = plain.includes(':') ? `[${plain}]` : plain;
   return port === undefined ? shown : `${shown}:${port}`;
 }

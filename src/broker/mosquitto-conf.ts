@@ -1,5 +1,6 @@
 import { ConfigError } from '../errors.js';
-import type { ListenerSettings } from './settings.js';
+import { isLogTypeName, MOSQUITTO_ONLY_LOG_TYPES, type LogTypeName } from './log-types.js';
+import type { ListenerSettings } from './listener.js';
 
 /** The part of a mosquitto.conf that `mq broker` understands. */
 export interface MosquittoConf {
@@ -11,6 +12,8 @@ export interface MosquittoConf {
   maxPacketSize?: number;
   /** max_inflight_messages: 0 = no limit. */
   maxInflightMessages?: number;
+  /** The log_type lines' values in file order (they add up; none clears, all selects every type). */
+  logTypes: LogTypeName[];
   /** Things the file says that mq broker does not do, one sentence each. */
   warnings: string[];
 }
@@ -30,13 +33,13 @@ interface Block {
 
 /**
  * PURE: parse the common subset of mosquitto.conf: listener/port/bind_address, protocol,
- * allow_anonymous, password_file, certfile/keyfile/cafile/require_certificate. As in mosquitto,
+ * allow_anonymous, password_file, certfile/keyfile/cafile/require_certificate, log_type. As in mosquitto,
  * listener options apply to the latest `listener` line (or, before any, to the default listener
  * made by `port`), lines starting with # are comments, and a string value is the rest of the line.
  * Anything else is reported in `warnings`, so the same file still serves mosquitto.
  */
 export function parseMosquittoConf(text: string, file: string): MosquittoConf {
-  const result: MosquittoConf = { file, listeners: [], warnings: [] };
+  const result: MosquittoConf = { file, listeners: [], logTypes: [], warnings: [] };
   const blocks: Block[] = [];
   let defaultBlock: Block | undefined;
   let current: Block | undefined;
@@ -120,6 +123,17 @@ export function parseMosquittoConf(text: string, file: string): MosquittoConf {
       case 'max_inflight_messages': result.maxInflightMessages = integer(0, 65535); return;
       case 'allow_anonymous': result.allowAnonymous = bool(); return;
       case 'password_file': result.passwordFile = need(); return;
+      case 'log_type': {
+        const [type, ...rest] = need().split(/\s+/) as [string, ...string[]];
+        if (rest.length > 0) {
+          result.warnings.push(`${file}:${lineNo}: log_type takes one type; "${rest.join(' ')}" is ignored, as mosquitto does. Give each type a line of its own.`);
+        }
+        if (isLogTypeName(type)) result.logTypes.push(type);
+        else if (!MOSQUITTO_ONLY_LOG_TYPES.includes(type)) {
+          fail(lineNo, `invalid log_type "${type}": use none, error, warning, notice, information, subscribe, unsubscribe, debug or all.`);
+        }
+        return;
+      }
       case 'per_listener_settings':
         if (bool()) result.warnings.push(`${file}:${lineNo}: per_listener_settings true is not supported; allow_anonymous and password_file apply to every listener.`);
         return;

@@ -14,15 +14,22 @@ import {
   connectedLine, connectionFailedLine, disconnectedLine, formatAddress, newConnectionLine, printable, refusedLine,
   subscribedLine, unsubscribedLine, willLine, type ConnectInfo, type DisconnectReason,
 } from './log.js';
+import type { LogType } from './log-types.js';
+import { tapPackets } from './packet-tap.js';
 import { connackV3 } from './packets.js';
 import { MAX_TOPIC_ALIAS, listenerUrl, type BrokerSettings, type ListenerKind, type ListenerSettings } from './settings.js';
+import { checkStringsOf, isTopicName, type MqttPacketParser } from './strings.js';
 
 export interface StartOptions {
   settings: BrokerSettings;
   /** The loaded password file, when there is one. */
   table?: PasswordTable | undefined;
-  /** One line of the -v log (no timestamp, no newline). Called for every event; drop them without -v. */
-  log(line: string): void;
+  /**
+   * One log line (no timestamp, no newline) and its mosquitto log type (notice when not given).
+   * Called for every event; drop the types not asked for. Debug lines come only when
+   * settings.logTypes has debug.
+   */
+  log(line: string, type?: LogType): void;
 }
 
 export interface BoundListener {
@@ -84,6 +91,9 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     // mosquitto tells v5 clients its max_inflight_messages as their Receive Maximum.
     receiveMaximum: limits.maxInflightMessages > 0 && limits.maxInflightMessages < 65535 ? limits.maxInflightMessages : 0,
     topicAliasMaximum: MAX_TOPIC_ALIAS,
+    // As mosquitto's max_inflight_messages, it also caps what goes out to each client unacknowledged
+    // (below the client's own Receive Maximum); an option of our aedes patch.
+    ...({ maxOutgoingInflight: limits.maxInflightMessages } as object),
 
     preConnect(client, packet, callback) {
       const peer = peers.get(client.conn);
@@ -93,6 +103,14 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
         // [MQTT-3.1.3-8]: a session needs a client id to be found again.
         log(`Client <unknown> from ${info.address} refused: a zero-length client id needs a clean session (CONNACK 2).`);
         client.conn.write(connackV3(2), () => callback(refuseWith(new Error('refused')), false));
+        return;
+      }
+      if (packet.will && !isTopicName(packet.will.topic)) {
+        // The will topic is a topic name: at least one character [MQTT-4.7.3-1], no wildcard
+        // [MQTT-3.3.2-2]. aedes does not check it. Closed without a CONNACK, as mosquitto does.
+        const id = packet.clientId === '' ? '<unknown>' : printable(packet.clientId);
+        log(`Client ${id} from ${info.address} refused: the will topic '${printable(packet.will.topic)}' is not a topic name (empty, or with + or #).`);
+        callback(refuseWith(new Error('refused')), false);
         return;
       }
       callback(null, true);
@@ -156,7 +174,7 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
   const clients = () => (aedes as unknown as { clients: Record<string, Client> }).clients;
 
   // aedes emits 'error' for failures outside any client (e.g. clearing wills); log them, never crash.
-  (aedes as unknown as NodeJS.EventEmitter).on('error', (error: Error) => log(`Broker error: ${error.message}.`));
+  (aedes as unknown as NodeJS.EventEmitter).on('error', (error: Error) => log(`Broker error: ${error.message}.`, 'error'));
 
   // Logged when the CONNACK is on its way, not at aedes' clientReady: that comes only after the
   // session's queued messages were sent, by which time the client may have done (and logged) more.
@@ -202,14 +220,14 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
       // such as 0x9E for $share) as its QoS.
       log((subscription.qos as number) >= 128
         ? `Client ${client.id} was refused the subscription to '${subscription.topic}'.`
-        : subscribedLine(client.id, subscription.topic, subscription.qos));
+        : subscribedLine(client.id, subscription.topic, subscription.qos), 'subscribe');
     }
   });
 
   aedes.on('unsubscribe', (topics, client) => {
     // aedes also reports the subscriptions it drops when a client goes away: not an UNSUBSCRIBE.
     if (client.closed) return;
-    for (const topic of topics) log(unsubscribedLine(client.id, topic));
+    for (const topic of topics) log(unsubscribedLine(client.id, topic), 'unsubscribe');
   });
 
   function disconnectReason(client: Client): DisconnectReason {
@@ -225,6 +243,8 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     return { kind: 'closed' };
   }
 
+  // Decoding every packet a second time costs: only when debug lines are wanted.
+  const logPackets = settings.logTypes.includes('debug');
   const sockets = new Set<Socket>();
   const track = (socket: Socket) => {
     sockets.add(socket);
@@ -235,9 +255,27 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     peers.set(conn, { address, kind });
     log(newConnectionLine(address, kind, port));
     const client = aedes.handle(conn, request);
+    checkStringsOf(parserOf(client), (error) => {
+      if (client.version === 5 && client.connected) {
+        // A connected v5 client is told why, as mosquitto does: DISCONNECT 0x81 (Malformed Packet).
+        aedes.emit('clientError', client, error);
+        (client as unknown as { pause(): void }).pause();
+        client.disconnect({ reasonCode: 0x81 }, () => {});
+      } else {
+        // aedes' own way with a parse error: close the connection.
+        (client as unknown as NodeJS.EventEmitter).emit('error', error);
+      }
+    });
+    // [MQTT-3.1.2-2]: a CONNECT with a protocol level we do not speak gets CONNACK 0x01 (unacceptable
+    // protocol version) before the connection closes, as from mosquitto. mqtt-packet refuses it before
+    // aedes sees the CONNECT; this listener runs before aedes' own, which then closes the connection.
+    (parserOf(client) as unknown as NodeJS.EventEmitter).prependListener('error', (error: Error) => {
+      if (error.message === 'Invalid protocol version' && !client.connecting && !client.connected) conn.write(connackV3(1));
+    });
+    if (logPackets) tapPackets(conn, { clientId: () => client.id, host: socket.remoteAddress, log });
     if (limits.maxInflightMessages > 0) {
       // A PUBREL releases its QoS 2 message id (aedes' own parser: nothing is parsed twice).
-      const parser = (client as unknown as { _parser: NodeJS.EventEmitter })._parser;
+      const parser = parserOf(client) as unknown as NodeJS.EventEmitter;
       parser.on('packet', (packet: { cmd: string; messageId?: number }) => {
         if (packet.cmd === 'pubrel') unreleased.get(client)?.delete(packet.messageId!);
       });
@@ -289,6 +327,11 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
   };
 }
 
+/** The mqtt-packet parser aedes reads this client's packets with. */
+function parserOf(client: Client): MqttPacketParser {
+  return (client as unknown as { _parser: MqttPacketParser })._parser;
+}
+
 /** aedes marks a client whose connection ended on an error (socket, protocol, keepalive). */
 function errored(client: Client): boolean {
   return (client as unknown as { errored?: boolean }).errored === true;
@@ -320,7 +363,7 @@ function connectInfo(packet: ConnectPacket, peer: Peer | undefined): ConnectInfo
 interface ListenerHooks {
   accept(conn: Duplex, socket: Socket, kind: ListenerKind, port: number, request?: IncomingMessage): void;
   track(socket: Socket): void;
-  log(line: string): void;
+  log(line: string, type?: LogType): void;
 }
 
 async function startListener(listener: ListenerSettings, hooks: ListenerHooks): Promise<{ closable: Closable; port: number }> {
@@ -377,7 +420,7 @@ async function startListener(listener: ListenerSettings, hooks: ListenerHooks): 
     server.once('error', (error) => reject(listenError(error as NodeJS.ErrnoException, listener)));
     server.listen({ port: listener.port, ...(listener.host !== undefined ? { host: listener.host } : {}) }, () => resolve());
   });
-  server.on('error', (error) => hooks.log(`Listener ${listener.origin} error: ${error.message}.`));
+  server.on('error', (error) => hooks.log(`Listener ${listener.origin} error: ${error.message}.`, 'error'));
   port = (server.address() as { port: number }).port;
 
   return {

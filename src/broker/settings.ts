@@ -1,28 +1,9 @@
 import { UsageError } from '../errors.js';
+import { resolveLogTypes, type LogType } from './log-types.js';
 import type { MosquittoConf } from './mosquitto-conf.js';
 
-export type ListenerKind = 'mqtt' | 'mqtts' | 'ws' | 'wss';
-
-export interface TlsFiles {
-  certFile: string;
-  keyFile: string;
-  caFile?: string;
-  /** Ask every client for a certificate signed by caFile and refuse those without one. */
-  requireCertificate: boolean;
-}
-
-export interface ListenerSettings {
-  kind: ListenerKind;
-  /** Address to bind; undefined = every interface (IPv4 and IPv6). */
-  host?: string;
-  /** 0 = any free port (the status line shows the one chosen). */
-  port: number;
-  tls?: TlsFiles;
-  /** Where the listener was asked for, for error messages: "-p", "--tls-port", "broker.conf:3". */
-  origin: string;
-  /** Connections this listener takes at once (mosquitto's max_connections); undefined = no limit. */
-  maxConnections?: number;
-}
+export type { ListenerKind, ListenerSettings, TlsFiles } from './listener.js';
+import type { ListenerKind, ListenerSettings } from './listener.js';
 
 /** Limits that protect the broker from clients that misbehave or simply send too much. */
 export interface BrokerLimits {
@@ -38,7 +19,8 @@ export interface BrokerSettings {
   listeners: ListenerSettings[];
   passwordFile?: string;
   allowAnonymous: boolean;
-  verbose: boolean;
+  /** What to log on stderr (mosquitto's log types); empty = nothing. */
+  logTypes: LogType[];
   limits: BrokerLimits;
 }
 
@@ -58,6 +40,8 @@ export interface BrokerArgs {
   maxPacketSize?: string | number;
   maxInflightMessages?: string | number;
   connectTimeout?: string | number;
+  /** --log-type, repeatable: names from LOG_TYPE_NAMES (yargs checks them). */
+  logType?: string[];
 }
 
 export const DEFAULT_PORT = 1883;
@@ -134,7 +118,8 @@ const LISTENER_FLAGS: [keyof BrokerArgs, string][] = [
  * come from one or the other, never a mix, so what runs is what one of them says.
  */
 export function resolveBrokerSettings(args: BrokerArgs, conf?: MosquittoConf): BrokerSettings {
-  const verbose = Boolean(args.verbose);
+  // The file's log_type lines, then the flags: they add up as a file's lines do in mosquitto.
+  const logTypes = resolveLogTypes([...(conf?.logTypes ?? []), ...(args.logType ?? [])], Boolean(args.verbose));
   if (conf) {
     const clash = LISTENER_FLAGS.filter(([key]) => args[key] !== undefined).map(([, flag]) => flag);
     if (clash.length > 0) {
@@ -151,7 +136,7 @@ export function resolveBrokerSettings(args: BrokerArgs, conf?: MosquittoConf): B
       listeners: withMaxConnections(listeners, args),
       ...(passwordFile !== undefined ? { passwordFile } : {}),
       allowAnonymous: args.allowAnonymous ?? conf.allowAnonymous ?? anonymousDefault,
-      verbose,
+      logTypes,
       limits: resolveLimits(args, conf),
     };
   }
@@ -191,7 +176,7 @@ export function resolveBrokerSettings(args: BrokerArgs, conf?: MosquittoConf): B
     listeners: withMaxConnections(listeners, args),
     ...(args.passwordFile !== undefined ? { passwordFile: args.passwordFile } : {}),
     allowAnonymous: args.allowAnonymous ?? args.passwordFile === undefined,
-    verbose,
+    logTypes,
     limits: resolveLimits(args),
   };
 }

@@ -83,7 +83,7 @@ const command: CommandModule<Args> = {
   },
   async run(args, ctx) {
     // Loaded here: `mq bench --help` must not load MQTT.js or the worker code.
-    const { runBenchCommand } = await import('../bench/command.js');
+    const { runBenchCommand } = await import('../bench/run.js');
     const mode = NESTED[String(args._[1] ?? '')] ?? 'pubsub';
     await runBenchCommand(mode, args, ctx);
   },

@@ -38,7 +38,8 @@ const command: CommandModule<Args> = {
       throw new UsageError(`Name the shell: mq completion bash, mq completion zsh or mq completion fish.${hint}`);
     }
     const { completionScript } = await import('../completion/generate.js');
-    ctx.io.stdout.write(await completionScript(args.shell as 'bash' | 'zsh' | 'fish'));
+    const { loadCommandSpec } = await import('../completion/spec.js');
+    ctx.io.stdout.write(completionScript(args.shell as 'bash' | 'zsh' | 'fish', await loadCommandSpec(ctx.commands)));
   },
 };
 export default command;

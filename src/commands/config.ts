@@ -21,9 +21,7 @@ const command: CommandModule<ConfigArgs> = {
       .example('$0 config --check -u alice -P secret', 'Does the broker accept these credentials? (exit 0, or its refusal code)'),
   async run(args, ctx) {
     if (args.check) {
-      // Imported here: plain `mq config` must not load MQTT.js.
-      const { openConnection } = await import('../connection/prepare.js');
-      const connection = await openConnection(args, ctx);
+      const connection = await (await ctx.connect(args)).connect();
       await connection.close();
       const id = connection.clientId();
       ctx.ui.info(`Connected to ${brokerLabel(connection.settings)} ${id ? `as "${id}"` : '(client id assigned by the broker)'} and disconnected.`);

@@ -1,6 +1,7 @@
 import type { Argv } from 'yargs';
 import { withConnectionOptions } from '../connection/options.js';
 import type { CommandModule } from '../context.js';
+import { REPEATED_SOURCES, withMessageOptions } from '../input/sources.js';
 import type { PubArgs } from '../pub/options.js';
 
 const message = 'Message:';
@@ -11,17 +12,19 @@ const command: CommandModule<PubArgs> = {
   command: 'pub',
   describe: 'Publish messages (mosquitto_pub)',
   // Two message sources are an error, even -m twice (mosquitto: "Only one type of message can be sent at once").
-  keepRepeats: ['message', 'file'],
+  keepRepeats: REPEATED_SOURCES,
   // The message flags first, so --help shows them before the connection flags every command shares.
-  builder: (yargs: Argv) =>
-    withConnectionOptions(yargs
+  builder: (yargs: Argv) => {
+    yargs
       .usage('$0 pub -t TOPIC (-m TEXT | -f FILE | -s | -l | -n) [options]\n\nPublish one message, or one per line of stdin, and wait until the broker has every QoS 1/2 message.')
-      .option('topic', { alias: 't', type: 'string', array: true, nargs: 1, group: message, describe: 'Topic to publish to (repeat -t to publish to several)' })
-      .option('message', { alias: 'm', type: 'string', group: message, describe: 'The message text' })
-      .option('file', { alias: 'f', type: 'string', group: message, describe: 'Send the whole file as the message (binary-safe)' })
-      .option('stdin-file', { alias: 's', type: 'boolean', group: message, describe: 'Send all of stdin as one message' })
-      .option('stdin-line', { alias: 'l', type: 'boolean', group: message, describe: 'Send each line of stdin as a message, as it arrives' })
-      .option('null-message', { alias: 'n', type: 'boolean', group: message, describe: 'Send a zero-length message' })
+      .option('topic', { alias: 't', type: 'string', array: true, nargs: 1, group: message, describe: 'Topic to publish to (repeat -t to publish to several)' });
+    withMessageOptions(yargs, message, {
+      message: 'The message text',
+      file: 'Send the whole file as the message (binary-safe)',
+      'stdin-file': 'Send all of stdin as one message',
+      'stdin-line': 'Send each line of stdin as a message, as it arrives',
+      'null-message': 'Send a zero-length message',
+    })
       .option('qos', { alias: 'q', type: 'string', group: message, describe: 'Quality of service: 0, 1 or 2', defaultDescription: '0' })
       .option('retain', { alias: 'r', type: 'boolean', group: message, describe: 'Ask the broker to retain the message' })
       .option('repeat', { type: 'string', group: message, describe: 'Publish the message this many times', defaultDescription: '1' })
@@ -36,13 +39,15 @@ const command: CommandModule<PubArgs> = {
       .option('payload-format-indicator', { type: 'boolean', group: properties, describe: 'Mark the payload as UTF-8 text' })
       .option('response-topic', { type: 'string', group: properties, describe: 'Response topic (= -D publish response-topic)' })
       .option('topic-alias', { type: 'string', group: properties, describe: 'Topic alias: later messages carry only the number' })
-      .option('user-property', { type: 'string', array: true, nargs: 1, group: properties, describe: 'User property name=value (repeatable)' }))
+      .option('user-property', { type: 'string', array: true, nargs: 1, group: properties, describe: 'User property name=value (repeatable)' });
+    return withConnectionOptions(yargs)
       .example('$0 pub -t sensors/temp -m 21.5', 'Publish one message')
       .example('$0 pub -t cfg/site -f site.json -q 1 -r', 'Publish a file as a retained QoS 1 message')
       .example('tail -F app.log | $0 pub -t logs/app -l -q 1', 'One message per line, none lost if the broker restarts')
       .example('$0 pub -l --line-format json < events.ndjson', 'Each line names its topic: {"topic":"a/b","payload":"..."}')
       .example('$0 pub -t raw -m 00ff10 --encoding hex', 'Publish the bytes 00 ff 10')
-      .example('$0 pub -t t -m hi -V 5 --content-type text/plain --user-property site=north', 'MQTT v5 properties'),
+      .example('$0 pub -t t -m hi -V 5 --content-type text/plain --user-property site=north', 'MQTT v5 properties');
+  },
   async run(args, ctx) {
     const { runPub } = await import('../pub/run.js');
     await runPub(args, ctx);

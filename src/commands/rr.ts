@@ -1,35 +1,41 @@
 import type { CommandModule } from '../context.js';
 import { withOutputOptions } from '../output/options.js';
 import { withConnectionOptions } from '../connection/options.js';
+import { REPEATED_SOURCES, withMessageOptions } from '../input/sources.js';
+import { withSubscribeOptions } from '../mqtt/subscribe.js';
 import type { RrArgs } from '../rr/options.js';
 
 const command: CommandModule<RrArgs> = {
   command: 'rr',
   describe: 'Request/response: publish and print the reply (mosquitto_rr)',
   // Two message sources are an error, even -m twice, as in mosquitto_rr.
-  keepRepeats: ['message', 'file', 'exec'],
+  keepRepeats: [...REPEATED_SOURCES, 'exec'],
   builder: (yargs) => {
     const request = 'Request:';
     const respond = 'Responder:';
     // Empty groups first: yargs lists groups in the order they appear, and the command's own come first.
-    return withOutputOptions(withConnectionOptions(yargs.group([], request).group([], 'Output:').group([], respond)))
+    withOutputOptions(withConnectionOptions(yargs.group([], request).group([], 'Output:').group([], respond)))
       .usage('$0 rr -t TOPIC [-e RESPONSE_TOPIC] (-m TEXT | -f FILE | -s | -n) [options]\n' +
         '$0 rr --respond -t FILTER (-m TEXT | -f FILE | -s | -n | --exec COMMAND) [options]\n\n' +
         'Send a request and print the response to it (MQTT v5 by default): subscribe to the response topic, publish ' +
         'the request with response-topic and correlation-data, print the first response carrying that correlation data. ' +
         'With --respond, answer requests instead.')
       .option('topic', { alias: 't', type: 'string', group: request, describe: 'Topic to send the request to (--respond: the filter to answer requests on)' })
-      .option('response-topic', { alias: 'e', type: 'string', group: request, describe: 'Topic the response is expected on', defaultDescription: 'mq/rr/<random> (MQTT v5)' })
-      .option('message', { alias: 'm', type: 'string', group: request, describe: 'The request (--respond: the response) text' })
-      .option('file', { alias: 'f', type: 'string', group: request, describe: 'Send this file (binary-safe)' })
-      .option('stdin-file', { alias: 's', type: 'boolean', group: request, describe: 'Send all of stdin' })
-      .option('null-message', { alias: 'n', type: 'boolean', group: request, describe: 'Send an empty message' })
+      .option('response-topic', { alias: 'e', type: 'string', group: request, describe: 'Topic the response is expected on', defaultDescription: 'mq/rr/<random> (MQTT v5)' });
+    withMessageOptions(yargs, request, {
+      message: 'The request (--respond: the response) text',
+      file: 'Send this file (binary-safe)',
+      'stdin-file': 'Send all of stdin',
+      'null-message': 'Send an empty message',
+    })
       .option('qos', { alias: 'q', type: 'string', group: request, describe: 'QoS of the request and of the response subscription: 0, 1 or 2', defaultDescription: '0' })
-      .option('correlation-data', { type: 'string', group: request, describe: 'Correlation data to send; only responses carrying it back are printed', defaultDescription: '32 random hex digits' })
-      .option('C', { type: 'string', group: request, describe: 'Wait for this many responses (--respond: exit after answering this many requests)', defaultDescription: '1' })
-      .option('W', { type: 'string', group: request, describe: 'Give up after this many seconds with "Timed out" (exit 27)' })
-      .option('R', { type: 'boolean', group: request, describe: 'Ignore retained messages (always done: they cannot answer a new request)' })
-      .option('retain-as-published', { type: 'boolean', group: request, describe: 'Subscribe with retain-as-published (MQTT v5)' })
+      .option('correlation-data', { type: 'string', group: request, describe: 'Correlation data to send; only responses carrying it back are printed', defaultDescription: '32 random hex digits' });
+    return withSubscribeOptions(yargs, request, {
+      C: { describe: 'Wait for this many responses (--respond: exit after answering this many requests)', defaultDescription: '1' },
+      W: 'Give up after this many seconds with "Timed out" (exit 27)',
+      R: 'Ignore retained messages (always done: they cannot answer a new request)',
+      'retain-as-published': 'Subscribe with retain-as-published (MQTT v5)',
+    })
       .option('respond', { type: 'boolean', group: respond, describe: 'Answer requests on -t instead of sending one; prints each request as mq sub would' })
       .option('exec', { type: 'string', group: respond, describe: 'With --respond: run this shell command per request, the request on its stdin; its stdout is the response' })
       .example("$0 rr -t svc/time -m now -W 5", 'Ask and print the answer; exit 27 if none comes within 5 s')

@@ -1,6 +1,7 @@
 import type { CommandModule } from '../context.js';
 import { withOutputOptions } from '../output/options.js';
 import { withConnectionOptions, type ConnectionArgs } from '../connection/options.js';
+import { withSubscribeOptions } from '../mqtt/subscribe.js';
 import type { SubArgs } from '../sub/options.js';
 
 type Args = ConnectionArgs & Omit<SubArgs, 'topic' | 'filterOut' | 'unsubscribe' | 'where'> & {
@@ -22,13 +23,15 @@ const command: CommandModule<Args> = {
     const v5 = 'MQTT v5 subscription options:';
     // Repeatable flags: array (every value kept) with nargs 1 (one word per flag, not greedy).
     // Empty groups first: yargs lists groups in the order they appear, and the command's own come first.
-    return withOutputOptions(withConnectionOptions(yargs.group([], group).group([], filters).group([], 'Output:')))
+    withOutputOptions(withConnectionOptions(yargs.group([], group).group([], filters).group([], 'Output:')))
       .option('topic', { array: true, nargs: 1, alias: 't', type: 'string', group, describe: 'Topic filter to subscribe to (repeatable)' })
-      .option('qos', { alias: 'q', type: 'string', group, describe: 'QoS of the subscriptions: 0, 1 or 2', defaultDescription: '0' })
-      .option('C', { type: 'string', group, describe: 'Exit after N messages (counted after -R, -T, --grep and --where)' })
-      .option('W', { type: 'string', group, describe: 'Exit after this many seconds with "Timed out" (exit 27)' })
-      .option('E', { type: 'boolean', group, describe: 'Exit once the subscriptions are acknowledged' })
-      .option('R', { type: 'boolean', group, describe: 'Do not print retained messages (stale on subscribe)' })
+      .option('qos', { alias: 'q', type: 'string', group, describe: 'QoS of the subscriptions: 0, 1 or 2', defaultDescription: '0' });
+    withSubscribeOptions(yargs, group, {
+      C: 'Exit after N messages (counted after -R, -T, --grep and --where)',
+      W: 'Exit after this many seconds with "Timed out" (exit 27)',
+      E: 'Exit once the subscriptions are acknowledged',
+      R: 'Do not print retained messages (stale on subscribe)',
+    })
       .option('retained-only', { type: 'boolean', group, describe: 'Print only retained messages; exit at the first fresh one' })
       .option('unsubscribe', { array: true, nargs: 1, alias: 'U', type: 'string', group, describe: 'Unsubscribe from this filter after subscribing (repeatable)' })
       .option('remove-retained', { type: 'boolean', group, describe: 'Clear every retained message received (publishes an empty retained message)' })
@@ -37,8 +40,8 @@ const command: CommandModule<Args> = {
       .option('grep', { type: 'string', group: filters, describe: 'Only messages whose payload matches this regular expression; (?i) ignores case' })
       .option('where', { array: true, nargs: 1, type: 'string', group: filters, describe: "Only JSON payloads where this holds, e.g. 'temp>30', 'status==alarm', '/a/0/b>=1' (repeatable: all must hold)" })
       .option('random-filter', { type: 'string', group: filters, describe: 'Print only this percentage of messages (0.1-100)' })
-      .option('no-local', { type: 'boolean', group: v5, describe: 'Do not receive our own publishes' })
-      .option('retain-as-published', { type: 'boolean', group: v5, describe: 'Keep the retain flag as the publisher set it' })
+      .option('no-local', { type: 'boolean', group: v5, describe: 'Do not receive our own publishes' });
+    return withSubscribeOptions(yargs, v5, { 'retain-as-published': 'Keep the retain flag as the publisher set it' })
       .option('retain-handling', { type: 'string', group: v5, describe: '0 send retained messages, 1 only for a new subscription, 2 never' })
       .example("$0 sub -t 'sensors/#' -v", 'Print the topic and payload of every message under sensors/')
       .example("$0 sub -t 'sensors/#' -C 1 -W 5", 'Wait up to 5 s for one message (exit 27 on timeout)')

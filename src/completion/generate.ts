@@ -1,6 +1,6 @@
 import { bashScript } from './bash.js';
 import { fishScript } from './fish.js';
-import { loadCommandSpec, type CommandSpec } from './spec.js';
+import type { CommandSpec } from './spec.js';
 import { zshScript } from './zsh.js';
 
 export const SHELLS = ['bash', 'zsh', 'fish'] as const;
@@ -15,7 +15,7 @@ export const SCRIPT_FILES: Readonly<Record<Shell, string>> = {
 
 const RENDER: Record<Shell, (root: CommandSpec) => string> = { bash: bashScript, zsh: zshScript, fish: fishScript };
 
-/** The completion script for a shell, generated from the command definitions as they are now. */
-export async function completionScript(shell: Shell, root?: CommandSpec): Promise<string> {
-  return RENDER[shell](root ?? (await loadCommandSpec()));
+/** The completion script for a shell, generated from the command tree (spec.ts's loadCommandSpec). */
+export function completionScript(shell: Shell, root: CommandSpec): string {
+  return RENDER[shell](root);
 }

@@ -1,13 +1,12 @@
 /**
  * The command tree of `mq` as shell completion needs it, read from the yargs definitions: the
- * COMMANDS registry of src/cli.ts and each command module's builder. Nothing here lists flags by
- * hand, so the completion scripts follow the commands as they change.
+ * command registry (src/commands/registry.ts) and each command module's builder. Nothing here lists
+ * flags by hand, so the completion scripts follow the commands as they change.
  */
 import type { Argv } from 'yargs';
-import { COMMANDS } from '../run-cli.js';
 import { VERSION } from '../version.js';
 import { withGlobalOptions } from '../connection/options.js';
-import type { CommandModule } from '../context.js';
+import type { CommandModule, CommandRegistry } from '../context.js';
 import { OPTION_VALUES, PATH_KEYS, PROFILE_KEY } from './values.js';
 
 /** How to complete a value. */
@@ -76,12 +75,16 @@ const internals = (yargs: Argv) => yargs as unknown as Internals;
 
 export type YargsFactory = (args: string[]) => Argv;
 
-/** The whole tree: `mq`, each command of COMMANDS, and their nested commands (bench pub|sub|conn). */
-export async function loadCommandSpec(): Promise<CommandSpec> {
+/**
+ * The whole tree: `mq`, each command of the registry, and their nested commands (bench pub|sub|conn).
+ * The registry is passed in (ctx.commands, or imported by scripts and tests): it loads the
+ * completion command, so importing it here would make an import circle.
+ */
+export async function loadCommandSpec(registry: CommandRegistry): Promise<CommandSpec> {
   const { default: yargs } = await import('yargs');
   const factory = yargs as unknown as YargsFactory;
   const commands: { name: string; describe: string; module: CommandModule<never> }[] = [];
-  for (const [name, entry] of Object.entries(COMMANDS)) commands.push({ name, describe: entry.describe, module: (await entry.load()).default });
+  for (const [name, entry] of Object.entries(registry)) commands.push({ name, describe: entry.describe, module: (await entry.load()).default });
   return treeOf(factory, commands);
 }
 
@@ -92,7 +95,7 @@ export function treeOf(factory: YargsFactory, commands: { name: string; describe
   return { path: [], describe: '', flags: flagSpecs(root, []), positionals: [], subcommands };
 }
 
-/** `mq` without a command, set up as src/cli.ts sets it up (global options, --help, --version). */
+/** `mq` without a command, set up as src/run-cli.ts sets it up (global options, --help, --version). */
 function topLevel(factory: YargsFactory): Argv {
   return withGlobalOptions(factory([])).help('help').version(VERSION);
 }

@@ -199,7 +199,7 @@ function watch(client: MqttClient, settings: ConnectionSettings, session: Sessio
   client.on('error', (error: Error & { code?: unknown }) => {
     const mapped = toMqError(error, settings);
     // Refusals and certificate problems do not heal by retrying; a refused socket might.
-    const transient = reconnect && mapped.exitCode === 1 && typeof error.code === 'string';
+    const transient = reconnect && mapped instanceof ConnectionError && typeof error.code === 'string';
     if (!transient) {
       closing = true;
       client.end(true);

@@ -53,6 +53,11 @@ export function refusal(code: number, protocolVersion: number): RefusedError {
   return new RefusedError(code, `Connection error: ${text}${protocolVersion === 5 ? ` (reason code ${code})` : ''}`, hint ? { hint } : {});
 }
 
+/** Why a SUBACK refused a filter (sub and rr): the v5 reason, or the 3.1.1 failure code (0x80). */
+export function subackReason(code: number, v5: boolean): string {
+  return v5 ? `${reasonText(code)} (reason code ${code})` : `refused by the broker (0x${code.toString(16)})`;
+}
+
 /** Socket, DNS, TLS and CONNACK errors from MQTT.js -> one MqError a user can act on. */
 export function toMqError(error: unknown, settings: ConnectionSettings): MqError {
   if (error instanceof MqError) return error;

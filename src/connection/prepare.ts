@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Context } from '../context.js';
+import type { Io } from '../io.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { promptSecret } from '../prompt.js';
 import { readEnv } from './env.js';
@@ -11,11 +11,13 @@ import { loadRc } from './rc.js';
 import { resolveConnection, type Resolved } from './resolve.js';
 import { sessionOptions } from './session.js';
 import type { ConnectionSettings } from './settings.js';
+import type { Ui } from '../ui.js';
 
-/** Everything a network command does to get a client: resolve, validate, connect, watch. */
-export async function openConnection(args: ConnectionArgs, ctx: Context, options: ConnectOptions = {}): Promise<Connection> {
-  const prepared = await prepareConnection(args, ctx, options.defaults);
-  return prepared.connect(options);
+/** What resolving and connecting need of the command's context. */
+export interface ConnectionContext {
+  io: Io;
+  env: Record<string, string | undefined>;
+  ui: Ui;
 }
 
 /** Settings resolved, not yet connected: commands check their own flags against them in between. */
@@ -27,12 +29,12 @@ export interface PreparedConnection {
 }
 
 /**
- * Step one of openConnection: parse -D, resolve flags > env > rc > defaults (-D and -x mean v5, as
- * in mosquitto). Step two, `connect()`, validates the session flags and connects.
+ * Step one of a connection (ctx.connect): parse -D, resolve flags > env > rc > defaults (-D and -x
+ * mean v5, as in mosquitto). Step two, `connect()`, validates the session flags and connects.
  */
 export async function prepareConnection(
   args: ConnectionArgs,
-  ctx: Context,
+  ctx: ConnectionContext,
   defaults?: Partial<ConnectionSettings>,
 ): Promise<PreparedConnection> {
   const properties = parseProperties(args.property as string[] | undefined);
@@ -56,7 +58,7 @@ export async function prepareConnection(
  */
 export async function resolveSettings(
   args: ConnectionArgs,
-  ctx: Context,
+  ctx: ConnectionContext,
   options: { defaults?: Partial<ConnectionSettings>; prompt?: boolean } = {},
 ): Promise<Resolved> {
   const env = readEnv(ctx.env);
@@ -83,7 +85,7 @@ export async function resolveSettings(
   return resolved;
 }
 
-async function readPasswordFile(file: string, ctx: Context): Promise<string> {
+async function readPasswordFile(file: string, ctx: ConnectionContext): Promise<string> {
   const full = path.resolve(ctx.io.cwd(), file);
   let text: string;
   try {

@@ -2,6 +2,35 @@
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
+import type { Io } from '../io.js';
+import { decodePayload, MAX_REMAINING_LENGTH, type PayloadEncoding } from './payload.js';
+import type { MessageSource } from './sources.js';
+
+/**
+ * The payload of a message source, found before connecting (mosquitto reads -f and -s first too):
+ * -m and -n as they are, -f and -s read whole and decoded with `encoding`; undefined for -l, whose
+ * lines are read as they arrive.
+ */
+export async function loadPayload(source: MessageSource, encoding: PayloadEncoding, io: Pick<Io, 'stdin' | 'cwd'>): Promise<Buffer | undefined> {
+  switch (source.kind) {
+    case 'message': return source.payload;
+    case 'null': return Buffer.alloc(0);
+    case 'lines': return undefined;
+    case 'file':
+      return decoded(await readMessageFile(source.path, io.cwd(), MAX_REMAINING_LENGTH), encoding, `-f ${source.path}`);
+    case 'stdin': {
+      // Encoded input (hex, base64) may be longer than the message it decodes to.
+      const limit = encoding === 'utf8' ? MAX_REMAINING_LENGTH : MAX_REMAINING_LENGTH * 2;
+      return decoded(await readMessageStdin(io.stdin as AsyncIterable<Buffer>, limit, MAX_REMAINING_LENGTH), encoding, 'The input on stdin (-s)');
+    }
+  }
+}
+
+function decoded(bytes: Buffer, encoding: PayloadEncoding, what: string): Buffer {
+  const result = decodePayload(bytes, encoding);
+  if (typeof result === 'string') throw new UsageError(`${what} cannot be decoded with --encoding ${encoding}: ${result}.`);
+  return result;
+}
 
 /** The input holds more than the limit; reading stopped there. */
 export class InputTooLargeError extends Error {

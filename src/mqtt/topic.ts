@@ -4,12 +4,31 @@
  *
  * Shared by pub (publish topics, will topic), sub (-t, -T, -U) and rr.
  */
+import { UsageError } from '../errors.js';
 
 /** Why a publish topic is not valid, or undefined when it is. */
 export function publishTopicProblem(topic: string): string | undefined {
   if (topic.length === 0) return 'it is empty';
   if (topic.includes('+') || topic.includes('#')) return "it contains '+' or '#', which are only allowed in subscriptions";
   return textProblem(topic);
+}
+
+/**
+ * Check a topic given on the command line (`what` names it: 'publish topic', 'response topic').
+ * Invalid UTF-8 in an argument reaches us as U+FFFD, so that character is refused too (mosquitto:
+ * "Malformed UTF-8 in -t argument").
+ */
+export function checkPublishTopic(topic: string, what: string, flag: string): string {
+  const problem = publishTopicProblem(topic) ?? (topic.includes('\uFFFD') ? 'it is not valid UTF-8 (it contains U+FFFD)' : undefined);
+  if (problem) throw new UsageError(`Invalid ${what} '${topic}' (${flag}): ${problem}.`);
+  return topic;
+}
+
+/** Check a filter given on the command line (`what` names it: 'subscription topic', 'request filter'). */
+export function checkFilter(filter: string, what: string, flag: string): string {
+  const problem = filterProblem(filter);
+  if (problem) throw new UsageError(`Invalid ${what} '${filter}' (${flag}): ${problem}.`);
+  return filter;
 }
 
 /** Why a subscription filter is not valid, or undefined when it is. */

@@ -1,13 +1,16 @@
 /**
  * What `mq sub` (and `mq rr`) print for each message: mosquitto_sub's default, -v, -N and -F
- * output byte for byte, plus mq's --json (NDJSON) and --encoding. Pure: options in, a function
- * from message to bytes out; errors that mosquitto prints per message go to `onError`.
+ * output byte for byte, plus mq's --json (NDJSON) and --encoding. Pure but for the local time zone
+ * (time-zone.ts): options in, a function from message to bytes out; errors that mosquitto prints per
+ * message go to `onError`.
  */
 import type { ChalkInstance } from 'chalk';
 import { ByteWriter, TopicCache } from './bytes.js';
 import type { ReceivedMessage } from './message.js';
 import { NdjsonWriter } from './ndjson.js';
+import { UTC } from './strftime.js';
 import { compileFormat, FormatRenderer } from './template.js';
+import { localTimeZone } from './time-zone.js';
 
 export interface OutputOptions {
   /** -v: `topic payload`; an empty payload prints `topic (null)`. */
@@ -61,7 +64,7 @@ export function createFormatter(options: OutputOptions): (message: ReceivedMessa
   if (options.format !== undefined) {
     const renderer = new FormatRenderer(compileFormat(options.format), {
       pretty: options.pretty,
-      timezone: options.timezone ?? 'local',
+      timeZone: options.timezone === 'utc' ? UTC : localTimeZone(),
       onError: options.onError ?? (() => {}),
     });
     const out = new ByteWriter(1024);

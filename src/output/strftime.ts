@@ -1,11 +1,24 @@
 /**
  * glibc strftime in the C locale, one conversion at a time (mosquitto_sub's `@X` is
- * `strftime("%X")`), plus the time stamps of %I, %U and the JSON `tst`.
+ * `strftime("%X")`), plus the time stamps of %I, %U and the JSON `tst`. Pure: the time zone is
+ * passed in (time-zone.ts is the process's local one; UTC is here).
  */
 
-import { readFileSync } from 'node:fs';
+/** What localtime() / gmtime() and %Z need of a time zone. */
+export interface TimeZone {
+  /**
+   * The clock at a moment (ms since the epoch): a Date whose UTC fields read as this zone's clock
+   * does, and the offset that %z prints (whole minutes east of UTC).
+   */
+  clockAt(epochMs: number): { clock: Date; offsetMinutes: number };
+  /** What %Z prints for a time at this offset in this zone: "UTC", "CET", "EDT", "+0530". */
+  abbreviation(offsetMinutes: number): string;
+}
 
-export type TimeZoneMode = 'local' | 'utc';
+export const UTC: TimeZone = {
+  clockAt: (epochMs) => ({ clock: new Date(epochMs), offsetMinutes: 0 }),
+  abbreviation: () => 'UTC',
+};
 
 /** A second of wall-clock time broken down the way `localtime()` / `gmtime()` do. */
 export interface Calendar {
@@ -25,7 +38,7 @@ export interface Calendar {
   yearDay: number;
   /** Minutes east of UTC. */
   offsetMinutes: number;
-  zoneMode: TimeZoneMode;
+  zone: TimeZone;
 }
 
 /** A calendar second plus the nanoseconds within it. */
@@ -37,86 +50,25 @@ export interface BrokenDownTime extends Calendar {
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
 
-let zoneRule: { std: string; stdOffset: number; dst?: string; dstOffset?: number } | null | undefined;
-
-/**
- * Zone names as glibc has them: the POSIX TZ rule of the zone (TZ itself, or the footer line of
- * its TZif file, e.g. "CET-1CEST,M3.5.0,M10.5.0/3"). Read once, lazily, only when %Z is used.
- */
-function loadZoneRule(): typeof zoneRule {
-  let tz = process.env.TZ;
-  let rule: string | undefined;
-  if (tz === '') return null;
-  try {
-    if (tz?.startsWith(':')) tz = tz.slice(1);
-    const file = tz === undefined ? '/etc/localtime' : tz.startsWith('/') ? tz : `/usr/share/zoneinfo/${tz}`;
-    if (tz === undefined || !tz.includes('..')) {
-      const text = readFileSync(file).toString('latin1').replace(/\n$/, '');
-      if (text.startsWith('TZif')) rule = text.slice(text.lastIndexOf('\n') + 1);
-    }
-  } catch {
-    rule = undefined;
-  }
-  rule ??= tz;
-  if (!rule) return null;
-  const match = /^(<[^>]+>|[A-Za-z]{3,})([+-]?\d{1,2}(?::\d{1,2}){0,2})(?:(<[^>]+>|[A-Za-z]{3,})([+-]?\d{1,2}(?::\d{1,2}){0,2})?)?/.exec(rule);
-  if (!match) return null;
-  const name = (text: string) => text.replace(/^<(.*)>$/, '$1');
-  const minutesEast = (text: string) => {
-    const sign = text.startsWith('-') ? 1 : -1; // POSIX offsets count west
-    const [h = 0, m = 0] = text.replace(/^[+-]/, '').split(':').map(Number);
-    return sign * (h * 60 + m);
-  };
-  const stdOffset = minutesEast(match[2]!);
+/** The calendar of one second since the epoch in a zone. */
+export function calendarAt(seconds: number, zone: TimeZone): Calendar {
+  const { clock: date, offsetMinutes } = zone.clockAt(seconds * 1000);
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth();
+  const day = date.getUTCDate();
   return {
-    std: name(match[1]!),
-    stdOffset,
-    dst: match[3] === undefined ? undefined : name(match[3]),
-    dstOffset: match[3] === undefined ? undefined : match[4] === undefined ? stdOffset + 60 : minutesEast(match[4]),
-  };
-}
-
-/** The zone abbreviation (%Z): "UTC", "CET", "EDT", or tzdata's numeric form ("+0530") when unknown. */
-function zoneName(offsetMinutes: number, mode: TimeZoneMode): string {
-  if (mode === 'utc') return 'UTC';
-  if (zoneRule === undefined) zoneRule = loadZoneRule();
-  if (zoneRule) {
-    if (offsetMinutes === zoneRule.stdOffset) return zoneRule.std;
-    if (zoneRule.dst !== undefined && offsetMinutes === zoneRule.dstOffset) return zoneRule.dst;
-  }
-  if (offsetMinutes === 0 && !zoneRule) return 'UTC';
-  const abs = Math.abs(offsetMinutes);
-  return (offsetMinutes < 0 ? '-' : '+') + pad2(Math.floor(abs / 60)) + (abs % 60 ? pad2(abs % 60) : '');
-}
-
-let lastSecond = NaN;
-let lastMode: TimeZoneMode = 'local';
-let lastCalendar: Calendar | undefined;
-
-/** The calendar of one second since the epoch (cached: every message of a burst shares it). */
-export function calendarAt(seconds: number, mode: TimeZoneMode): Calendar {
-  if (seconds === lastSecond && mode === lastMode && lastCalendar !== undefined) return lastCalendar;
-  const date = new Date(seconds * 1000);
-  const utc = mode === 'utc';
-  const year = utc ? date.getUTCFullYear() : date.getFullYear();
-  const month = utc ? date.getUTCMonth() : date.getMonth();
-  const day = utc ? date.getUTCDate() : date.getDate();
-  lastCalendar = {
     seconds,
     year,
     month,
     day,
-    hour: utc ? date.getUTCHours() : date.getHours(),
-    minute: utc ? date.getUTCMinutes() : date.getMinutes(),
-    second: utc ? date.getUTCSeconds() : date.getSeconds(),
-    weekday: utc ? date.getUTCDay() : date.getDay(),
+    hour: date.getUTCHours(),
+    minute: date.getUTCMinutes(),
+    second: date.getUTCSeconds(),
+    weekday: date.getUTCDay(),
     yearDay: Math.round((Date.UTC(year, month, day) - Date.UTC(year, 0, 1)) / 86_400_000),
-    offsetMinutes: utc ? 0 : -date.getTimezoneOffset(),
-    zoneMode: mode,
+    offsetMinutes,
+    zone,
   };
-  lastSecond = seconds;
-  lastMode = mode;
-  return lastCalendar;
 }
 
 /** Whole seconds and nanoseconds (microsecond resolution: a double holds no more today) of a time in ms. */
@@ -127,9 +79,9 @@ export function splitTime(epochMs: number): { seconds: number; nanoseconds: numb
 }
 
 /** Break a time (ms since the epoch, fractions allowed) down like localtime()/gmtime(). */
-export function breakDown(epochMs: number, mode: TimeZoneMode): BrokenDownTime {
+export function breakDown(epochMs: number, zone: TimeZone): BrokenDownTime {
   const { seconds, nanoseconds } = splitTime(epochMs);
-  return { ...calendarAt(seconds, mode), nanoseconds };
+  return { ...calendarAt(seconds, zone), nanoseconds };
 }
 
 function pad2(n: number): string {
@@ -215,7 +167,7 @@ export function strftimeConversion(conversion: string, t: Calendar): string {
     case 'y': return pad2(t.year % 100);
     case 'Y': return String(t.year);
     case 'z': return formatOffset(t.offsetMinutes);
-    case 'Z': return zoneName(t.offsetMinutes, t.zoneMode);
+    case 'Z': return t.zone.abbreviation(t.offsetMinutes);
     case '%': return '%';
     default:
       // glibc reads 1-9 as a field width, then pads the unknown "%N" to it: "@5" -> "   %5"

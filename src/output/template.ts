@@ -11,7 +11,7 @@ import { cString, NULL_VALUE, parseCJson, stringValue, writeCJson, type CJsonVal
 import type { ReceivedMessage } from './message.js';
 import { formatFixedField } from './number.js';
 import { bytesProperty, hasProperties, numberProperty, stringProperty, subscriptionIdentifiers, userPropertyPairs } from './properties.js';
-import { calendarAt, formatOffset, isoMicrosPrefix, isoSeconds, splitTime, strftimeConversion, type Calendar, type TimeZoneMode } from './strftime.js';
+import { calendarAt, formatOffset, isoMicrosPrefix, isoSeconds, splitTime, strftimeConversion, type Calendar, type TimeZone } from './strftime.js';
 
 /** One piece of a compiled format. */
 interface Field {
@@ -336,7 +336,8 @@ export function messageJson(message: ReceivedMessage, tst: Uint8Array, topic: Ui
 
 export interface RenderOptions {
   pretty: boolean;
-  timezone: TimeZoneMode;
+  /** For @ strftime fields, %I, %U and the %j/%J `tst`. */
+  timeZone: TimeZone;
   onError: FormatErrorSink;
 }
 
@@ -362,7 +363,7 @@ export class FormatRenderer {
     this.nanoseconds = nanoseconds;
     if (seconds !== this.second) {
       this.second = seconds;
-      this.calendar = calendarAt(seconds, this.options.timezone);
+      this.calendar = calendarAt(seconds, this.options.timeZone);
       this.timeText.clear();
     }
   }

@@ -1,8 +1,9 @@
 import type { Context } from '../context.js';
-import { ExitError, MqError } from '../errors.js';
+import { MqError, PasswordMismatchError } from '../errors.js';
 import { promptSecret } from '../prompt.js';
 import { checkPassword, type HashChoice, type PasswdPlan } from './args.js';
-import { deleteUser, editPasswordFile, entryLine, fromFileString, readPasswordFile, setUser, toFileString, type PasswordFileLine } from './file.js';
+import { editPasswordFile, readPasswordFile } from './file.js';
+import { deleteUser, entryLine, fromFileString, setUser, toFileString, type PasswordFileLine } from './lines.js';
 import { hashPassword, mosquitto20Problem, parseHash, verifyPassword } from './hash.js';
 import { readSecretLines } from './input.js';
 
@@ -39,11 +40,11 @@ async function readPassword(ctx: Context, confirm: boolean): Promise<Buffer> {
     }
     first = lines[0]!;
     if (confirm) {
-      if (lines.length < 2) throw new MqError('Passwords do not match (standard input had only one line; give the password twice).', { exitCode: 2 });
+      if (lines.length < 2) throw new PasswordMismatchError('Passwords do not match (standard input had only one line; give the password twice).');
       second = lines[1];
     }
   }
-  if (second && !first.equals(second)) throw new MqError('Passwords do not match.', { exitCode: 2 });
+  if (second && !first.equals(second)) throw new PasswordMismatchError();
   checkPassword(first);
   return first;
 }
@@ -87,8 +88,10 @@ async function removeUser(plan: Extract<PasswdPlan, { mode: 'delete' }>, ctx: Co
     return result.lines;
   });
   if (removed === 0) {
-    ctx.ui.warn(`User ${plan.username} not found in password file.`);
-    throw new ExitError(1);
+    // mosquitto_passwd -D says this as a warning (hidden by --quiet) and exits 1.
+    const notFound = new MqError(`User ${plan.username} not found in password file.`, { reported: true });
+    ctx.ui.warn(notFound.message);
+    throw notFound;
   }
   warnPermissions(ctx, plan.file, outcome.mode);
 }
@@ -155,7 +158,7 @@ async function checkUser(plan: Extract<PasswdPlan, { mode: 'check' }>, ctx: Cont
   }
   const password = plan.password !== undefined ? Buffer.from(plan.password, 'utf8') : await readPassword(ctx, false);
   for (const entry of entries) {
-    if (!(await verifyPassword(entry.hash, password))) throw new ExitError(1, `Password for user ${plan.username} does not match.`);
+    if (!(await verifyPassword(entry.hash, password))) throw new MqError(`Password for user ${plan.username} does not match.`);
   }
   ctx.ui.info(`Password for user ${plan.username} matches.`);
 }

@@ -5,20 +5,15 @@
 import type { ConnectionArgs } from '../connection/options.js';
 import { parseProperties } from '../connection/properties.js';
 import { UsageError } from '../errors.js';
-import { publishTopicProblem } from '../mqtt/topic.js';
-import type { PublishProperties, Qos } from './message.js';
-import { decodePayload, parseEncoding, payloadSizeProblem, type PayloadEncoding } from './payload.js';
-import { parseQos, parseWholeNumber } from '../mqtt/values.js';
-import { givenSources } from '../input/sources.js';
+import { checkPublishTopic, publishTopicProblem } from '../mqtt/topic.js';
+import { parseEncoding, payloadSizeProblem, type PayloadEncoding } from '../input/payload.js';
+import type { PublishProperties } from '../mqtt/message.js';
+import { parseQos, parseWholeNumber, type Qos } from '../mqtt/values.js';
+import { givenSources, messageSource, oneSource, type MessageArgs, type MessageSource } from '../input/sources.js';
 
 /** The flags as yargs gives them: a repeated flag arrives as an array. */
-export interface PubArgs extends ConnectionArgs {
+export interface PubArgs extends ConnectionArgs, MessageArgs {
   topic?: string | string[];
-  message?: string | string[];
-  file?: string | string[];
-  stdinFile?: boolean | boolean[];
-  stdinLine?: boolean | boolean[];
-  nullMessage?: boolean | boolean[];
   qos?: string | string[];
   retain?: boolean | boolean[];
   repeat?: string | string[];
@@ -35,13 +30,6 @@ export interface PubArgs extends ConnectionArgs {
   topicAlias?: string | string[];
   userProperty?: string | string[];
 }
-
-export type MessageSource =
-  | { kind: 'message'; payload: Buffer }
-  | { kind: 'file'; path: string }
-  | { kind: 'stdin' }
-  | { kind: 'lines' }
-  | { kind: 'null' };
 
 export interface PubPlan {
   source: MessageSource;
@@ -75,16 +63,6 @@ function list<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-/**
- * Check a topic given on the command line. Invalid UTF-8 in an argument reaches us as U+FFFD,
- * so that character is refused too (mosquitto: "Malformed UTF-8 in -t argument").
- */
-export function checkArgTopic(topic: string, flag: string): string {
-  const problem = publishTopicProblem(topic) ?? (topic.includes('\uFFFD') ? 'it is not valid UTF-8 (it contains U+FFFD)' : undefined);
-  if (problem) throw new UsageError(`Invalid publish topic '${topic}' (${flag}): ${problem}.`);
-  return topic;
-}
-
 /** The long-form property flags as `-D publish <name> <value>` tokens. */
 function aliasTokens(args: PubArgs): string[] {
   const tokens: string[] = [];
@@ -106,16 +84,10 @@ function aliasTokens(args: PubArgs): string[] {
 /** Flags -> plan, or the UsageError that names what is wrong. */
 export function resolvePubPlan(args: PubArgs): PubPlan {
   const warnings: string[] = [];
-  const given = givenSources([
-    [args.message, '-m'], [args.file, '-f'], [args.stdinFile, '-s'], [args.stdinLine, '-l'], [args.nullMessage, '-n'],
-  ]);
-  if (given.length > 1) {
-    throw new UsageError(`Only one message source at a time, but ${given.join(' and ')} were given: use exactly one of -m, -f, -s, -l or -n.`);
-  }
-  if (given.length === 0) {
-    throw new UsageError('No message given: use -m TEXT, -f FILE, -s (all of stdin), -l (one message per stdin line) or -n (an empty message).');
-  }
-  const sourceFlag = given[0]!;
+  const sourceFlag = oneSource(givenSources(args), {
+    many: 'use exactly one of -m, -f, -s, -l or -n',
+    none: 'No message given: use -m TEXT, -f FILE, -s (all of stdin), -l (one message per stdin line) or -n (an empty message).',
+  });
 
   const encodingText = last(args.encoding);
   let encoding: PayloadEncoding = 'utf8';
@@ -156,7 +128,7 @@ export function resolvePubPlan(args: PubArgs): PubPlan {
     warnings.push('--repeat and --repeat-delay are ignored with -l: every line is published once.');
   }
 
-  const topics = list(args.topic).map((t) => checkArgTopic(String(t), '-t'));
+  const topics = list(args.topic).map((t) => checkPublishTopic(String(t), 'publish topic', '-t'));
 
   const propertyTokens = [...(args.property ?? []).flat().map(String), ...aliasTokens(args)];
   const parsed = parseProperties(propertyTokens.length > 0 ? propertyTokens : undefined);
@@ -167,28 +139,8 @@ export function resolvePubPlan(args: PubArgs): PubPlan {
     if (problem) throw new UsageError(`Invalid response topic '${properties.responseTopic}': ${problem}.`);
   }
 
-  let source: MessageSource;
-  switch (sourceFlag) {
-    case '-m': {
-      const text = String(last(args.message) ?? '');
-      const payload = decodePayload(text, encoding);
-      if (typeof payload === 'string') throw new UsageError(`Invalid -m for --encoding ${encoding}: ${payload}.`);
-      source = { kind: 'message', payload };
-      break;
-    }
-    case '-f': {
-      const file = String(last(args.file) ?? '');
-      if (file === '') throw new UsageError('-f needs a file name.');
-      source = { kind: 'file', path: file };
-      break;
-    }
-    case '-s': source = { kind: 'stdin' }; break;
-    case '-l': source = { kind: 'lines' }; break;
-    default: source = { kind: 'null' };
-  }
-
   return {
-    source,
+    source: messageSource(sourceFlag, args, encoding),
     topics,
     qos,
     retain: Boolean(last(args.retain)),
@@ -210,7 +162,7 @@ export function resolvePubPlan(args: PubArgs): PubPlan {
  */
 export function finalTopics(plan: PubPlan, urlTopic: string | undefined): string[] {
   if (plan.topics.length > 0) return plan.topics;
-  if (urlTopic !== undefined) return [checkArgTopic(urlTopic, '-L')];
+  if (urlTopic !== undefined) return [checkPublishTopic(urlTopic, 'publish topic', '-L')];
   if (plan.lineFormat === 'json') return [];
   throw new UsageError('No topic given: use -t TOPIC (or a URL with a topic, -L mqtt://host/TOPIC).');
 }

@@ -5,7 +5,7 @@
  * and memory stays bounded by the window, whatever the input size.
  */
 import mqttPacket from 'mqtt-packet';
-import type { OutgoingMessage } from './message.js';
+import type { OutgoingMessage } from '../mqtt/message.js';
 
 /** The part of MQTT.js's MqttClient the engine uses (a fake in unit tests). */
 export interface PublishClient {

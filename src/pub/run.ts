@@ -2,24 +2,21 @@
  * `mq pub`: check the flags, load the message, connect through the factory, publish, wait for
  * every acknowledgement, disconnect. The command module only declares flags and calls runPub.
  */
-import { prepareConnection } from '../connection/prepare.js';
 import { reasonText } from '../connection/errors.js';
 import type { Context } from '../context.js';
-import { ExitError, UsageError } from '../errors.js';
+import { InterruptedError, RefusedError, UnacknowledgedError, UsageError } from '../errors.js';
 import { LineTooLongError, lineChunks, readLines } from '../input/lines.js';
-import { readMessageFile, readMessageStdin } from '../input/whole.js';
-import type { OutgoingMessage } from './message.js';
-import { parseJsonLine, type LineDefaults } from './ndjson.js';
+import { parseJsonLine, type LineDefaults } from '../input/ndjson.js';
+import { decodePayload, MAX_REMAINING_LENGTH, payloadSizeProblem } from '../input/payload.js';
+import { loadPayload } from '../input/whole.js';
+import type { OutgoingMessage } from '../mqtt/message.js';
 import { checkPayloadSize, finalTopics, resolvePubPlan, type PubArgs, type PubPlan } from './options.js';
-import { decodePayload, MAX_REMAINING_LENGTH, payloadSizeProblem } from './payload.js';
 import { Publisher, type PublishClient, type Rejection } from './publisher.js';
 
 /** How long an interrupted pub still waits for outstanding acknowledgements. */
 export const INTERRUPT_GRACE_MS = 2000;
 /** Refusals printed one by one before they are only counted. */
 const MAX_REJECTIONS_SHOWN = 20;
-/** Exit code when interrupted with messages unacknowledged (128 + SIGINT, as shells report it). */
-const EXIT_INTERRUPTED = 130;
 
 export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   const { ui } = ctx;
@@ -27,14 +24,14 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   for (const warning of plan.warnings) ui.warn(warning);
 
   const connectionArgs = { ...args, ...(plan.propertyTokens ? { property: plan.propertyTokens } : {}) };
-  const prepared = await prepareConnection(connectionArgs, ctx);
+  const prepared = await ctx.connect(connectionArgs);
   const topics = finalTopics(plan, prepared.settings.topic);
   const v5 = prepared.settings.protocolVersion === 5;
   if (plan.properties && !v5) {
     throw new UsageError('PUBLISH properties (-D publish, --content-type, --user-property, ...) need MQTT v5, but -V asks for an older version.');
   }
   // Everything that can be wrong with the input is found before connecting (mosquitto reads -f and -s first too).
-  const payload = await loadPayload(plan, ctx);
+  const payload = await loadPayload(plan.source, plan.encoding, ctx.io);
   if (payload) checkPayloadSize(topics, payload.length, plan.qos, plan.source.kind === 'file' ? `-f ${plan.source.path}` : 'The message');
 
   const lineMode = plan.source.kind === 'lines';
@@ -101,15 +98,18 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   const counts = publisher.counts();
   const unacknowledged = counts.unacknowledged + counts.inflight;
   if (interruptedBy !== undefined && unacknowledged > 0) {
-    throw new ExitError(EXIT_INTERRUPTED, `Interrupted (${interruptedBy}): ${unacknowledged} message(s) were not acknowledged by the broker.`);
+    throw new InterruptedError(`Interrupted (${interruptedBy}): ${unacknowledged} message(s) were not acknowledged by the broker.`);
   }
   if (firstRejection) {
-    const summary = rejectionsShown > MAX_REJECTIONS_SHOWN ? `${counts.rejected} messages were refused by the broker (the first ${MAX_REJECTIONS_SHOWN} are shown above).` : '';
-    throw new ExitError(firstRejection.reasonCode, summary);
+    // Each refusal was printed as it came; past MAX_REJECTIONS_SHOWN one line counts them all.
+    const counted = rejectionsShown > MAX_REJECTIONS_SHOWN;
+    throw new RefusedError(
+      firstRejection.reasonCode,
+      counted ? `${counts.rejected} messages were refused by the broker (the first ${MAX_REJECTIONS_SHOWN} are shown above).` : `${counts.rejected} message(s) were refused by the broker.`,
+      { reported: !counted },
+    );
   }
-  if (unacknowledged > 0) {
-    throw new ExitError(1, `${unacknowledged} message(s) were not acknowledged by the broker.`);
-  }
+  if (unacknowledged > 0) throw new UnacknowledgedError(unacknowledged);
 }
 
 
@@ -135,29 +135,6 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
     }
     signal?.addEventListener('abort', done, { once: true });
   });
-}
-
-/** The payload of -m, -f, -s and -n (lines are read later, as they arrive). */
-async function loadPayload(plan: PubPlan, ctx: Context): Promise<Buffer | undefined> {
-  const { source } = plan;
-  switch (source.kind) {
-    case 'message': return source.payload;
-    case 'null': return Buffer.alloc(0);
-    case 'lines': return undefined;
-    case 'file':
-      return decoded(await readMessageFile(source.path, ctx.io.cwd(), MAX_REMAINING_LENGTH), plan, `-f ${source.path}`);
-    case 'stdin': {
-      // Encoded input (hex, base64) may be longer than the message it decodes to.
-      const limit = plan.encoding === 'utf8' ? MAX_REMAINING_LENGTH : MAX_REMAINING_LENGTH * 2;
-      return decoded(await readMessageStdin(ctx.io.stdin as AsyncIterable<Buffer>, limit, MAX_REMAINING_LENGTH), plan, 'The input on stdin (-s)');
-    }
-  }
-}
-
-function decoded(bytes: Buffer, plan: PubPlan, what: string): Buffer {
-  const result = decodePayload(bytes, plan.encoding);
-  if (typeof result === 'string') throw new UsageError(`${what} cannot be decoded with --encoding ${plan.encoding}: ${result}.`);
-  return result;
 }
 
 /** -m, -f, -s, -n: the message to every topic, --repeat times, --repeat-delay after each completed round. */

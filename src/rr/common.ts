@@ -1,44 +1,12 @@
-/** What the requester and the responder of `mq rr` share: subscribing, publishing, stdout, closing. */
+/** What the requester and the responder of `mq rr` share: subscribing and publishing. */
 import type { IClientPublishOptions, IClientSubscribeOptions, MqttClient } from 'mqtt';
-import { reasonText } from '../connection/errors.js';
+import { reasonText, subackReason } from '../connection/errors.js';
 import type { PropertyBag } from '../connection/properties.js';
-import { ExitError, MqError } from '../errors.js';
-import { createFormatter, type OutputOptions } from '../output/format.js';
-import type { ReceivedMessage } from '../output/message.js';
-import { createOutputWriter, type OutputWriter } from '../sub/writer.js';
-import type { Ui } from '../ui.js';
-
-
-export interface Printer {
-  print(message: ReceivedMessage): void;
-  flush(): Promise<void>;
-  writer: OutputWriter;
-}
-
-/** The sub formatter on a stdout writer; `onClosed` hears when the reader went away (EPIPE). */
-export function createPrinter(
-  stdout: NodeJS.WritableStream & { isTTY?: boolean },
-  options: Omit<OutputOptions, 'onError'>,
-  ui: Ui,
-  onClosed: (error: MqError | undefined) => void,
-): Printer {
-  const writer = createOutputWriter(stdout, {
-    batch: false,
-    onClosed(error) {
-      onClosed(error.code === 'EPIPE' ? undefined : new MqError(`Cannot write to standard output: ${error.code ?? error.message}.`));
-    },
-  });
-  const format = createFormatter({ ...options, onError: (message) => ui.error(message) });
-  return {
-    print: (message) => writer.write(format(message)),
-    flush: () => writer.flush(),
-    writer,
-  };
-}
+import { MqError, RefusedError } from '../errors.js';
 
 /**
  * SUBSCRIBE and wait for the SUBACK. Resolves when the broker granted it; rejects with an
- * ExitError carrying the refusal's reason code (mosquitto_rr would never publish then).
+ * RefusedError carrying the refusal's reason code (mosquitto_rr would never publish then).
  */
 export function subscribe(
   client: MqttClient,
@@ -58,8 +26,7 @@ export function subscribe(
       const code = Number(packet?.granted?.[0] ?? granted?.[0]?.qos ?? NaN);
       if (!Number.isNaN(code) && code < 0x80) return resolve();
       if (!Number.isNaN(code)) {
-        const why = options.v5 ? `${reasonText(code)} (reason code ${code})` : `refused by the broker (0x${code.toString(16)})`;
-        return reject(new ExitError(code, `The subscription to ${what} '${filter}' was refused: ${why}.`));
+        return reject(new RefusedError(code, `The subscription to ${what} '${filter}' was refused: ${subackReason(code, options.v5)}.`));
       }
       reject(new MqError(`Could not subscribe to ${what} '${filter}': ${error?.message ?? 'no SUBACK'}.`));
     });
@@ -68,7 +35,7 @@ export function subscribe(
 
 /**
  * PUBLISH and wait until it is done (written for QoS 0, acknowledged for 1 and 2). Rejects with
- * an ExitError carrying the reason code when a v5 broker refuses it.
+ * a RefusedError carrying the reason code when a v5 broker refuses it.
  */
 export function publish(client: MqttClient, topic: string, payload: Buffer, options: IClientPublishOptions, what: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -77,16 +44,9 @@ export function publish(client: MqttClient, topic: string, payload: Buffer, opti
       if (!error) return resolve();
       if (typeof error.code === 'number' && error.code >= 0x80) {
         const reason = (packet as { properties?: { reasonString?: string } } | undefined)?.properties?.reasonString;
-        return reject(new ExitError(error.code, `${what} to '${topic}' was refused: ${reasonText(error.code)} (reason code ${error.code})${reason ? `: ${reason}` : ''}.`));
+        return reject(new RefusedError(error.code, `${what} to '${topic}' was refused: ${reasonText(error.code)} (reason code ${error.code})${reason ? `: ${reason}` : ''}.`));
       }
       reject(new MqError(`${what} to '${topic}' failed: ${error.message}.`));
     });
   });
-}
-
-
-/** "Timed out" (no "Error: ", hidden by --quiet) and exit 27, as mosquitto_rr. */
-export function timedOut(ui: Ui): ExitError {
-  ui.info('Timed out');
-  return new ExitError(27);
 }

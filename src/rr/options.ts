@@ -6,20 +6,16 @@ import { randomBytes } from 'node:crypto';
 import type { ConnectionArgs } from '../connection/options.js';
 import { parseProperties, type PropertyBag } from '../connection/properties.js';
 import { UsageError } from '../errors.js';
-import { filterProblem, publishTopicProblem, topicMatches } from '../mqtt/topic.js';
+import { receiveMaximum } from '../mqtt/subscribe.js';
+import { checkFilter, checkPublishTopic, topicMatches } from '../mqtt/topic.js';
 import { planOutput, type OutputArgs, type OutputPlan } from '../output/options.js';
 import { parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
-import { givenSources } from '../input/sources.js';
+import { givenSources, messageSource, oneSource, type MessageArgs, type MessageSource } from '../input/sources.js';
 
 /** The flags of `mq rr` beyond the connection ones, as yargs gives them (the last of repeats wins). */
-export interface RrArgs extends ConnectionArgs, OutputArgs {
+export interface RrArgs extends ConnectionArgs, OutputArgs, Omit<MessageArgs, 'stdinLine'> {
   topic?: string;
   responseTopic?: string;
-  // Arrays when repeated (keepRepeats): two sources are an error, even two -m.
-  message?: string | string[];
-  file?: string | string[];
-  stdinFile?: boolean;
-  nullMessage?: boolean;
   qos?: string;
   correlationData?: string;
   C?: string;
@@ -30,13 +26,8 @@ export interface RrArgs extends ConnectionArgs, OutputArgs {
   exec?: string | string[];
 }
 
-/** Where the payload comes from: the request's (or, with --respond, every response's). */
-export type PayloadSource =
-  | { kind: 'message'; payload: Buffer }
-  | { kind: 'file'; path: string }
-  | { kind: 'stdin' }
-  | { kind: 'null' }
-  | { kind: 'exec'; command: string };
+/** Where the payload comes from: the request's (or, with --respond, every response's; --exec makes one per request). */
+export type PayloadSource = MessageSource | { kind: 'exec'; command: string };
 
 export interface RrPlan {
   mode: 'request' | 'respond';
@@ -61,7 +52,7 @@ export interface RrPlan {
   /** -D publish ... (besides response-topic and correlation-data), sent with every request or response. */
   publishProperties: PropertyBag;
   output: OutputPlan;
-  /** v5 receive-maximum as mosquitto sends it: -C N when N < 20, else 20. */
+  /** v5 receive-maximum (src/mqtt/subscribe.ts). */
   receiveMaximum: number;
   warnings: string[];
 }
@@ -90,19 +81,15 @@ export function planRr(args: RrArgs, context: PlanContext): RrPlan {
       : 'No request topic: give -t TOPIC, e.g. mq rr -t svc/time -m now.');
   }
   const topicFlag = args.topic !== undefined ? '-t' : '-L';
-  if (respond) {
-    const problem = filterProblem(topicText);
-    if (problem) throw new UsageError(`Invalid request filter '${topicText}' (${topicFlag}): ${problem}.`);
-  } else {
-    checkTopic(topicText, 'publish topic', topicFlag);
-  }
+  if (respond) checkFilter(topicText, 'request filter', topicFlag);
+  else checkPublishTopic(topicText, 'publish topic', topicFlag);
 
   // The response topic: -e, or -D publish response-topic (the same thing)
   if (args.responseTopic !== undefined && propertyResponseTopic !== undefined && args.responseTopic !== propertyResponseTopic) {
     throw new UsageError('-e and -D publish response-topic name different response topics; give one.');
   }
   let responseTopic = args.responseTopic ?? (propertyResponseTopic as string | undefined);
-  if (responseTopic !== undefined) checkTopic(responseTopic, 'response topic', '-e');
+  if (responseTopic !== undefined) checkPublishTopic(responseTopic, 'response topic', '-e');
   if (responseTopic !== undefined) {
     // Under MQTT 3.1.1 (no no-local) a client receives its own publishes: it would take its request
     // for the response, or answer its own answers for ever.
@@ -123,26 +110,17 @@ export function planRr(args: RrArgs, context: PlanContext): RrPlan {
   }
 
   // The payload
-  const given = givenSources([[args.message, '-m'], [args.file, '-f'], [args.stdinFile, '-s'], [args.nullMessage, '-n'], [args.exec, '--exec']]);
-  if (given.length > 1) throw new UsageError(`Only one message source at a time, but ${given.join(' and ')} were given.`);
-  if (given.length === 0) {
-    throw new UsageError(respond
+  const sourceFlag = oneSource(givenSources(args, [[args.exec, '--exec']]), {
+    none: respond
       ? 'No response given: use -m TEXT, -f FILE, -s (stdin), -n (empty) or --exec COMMAND (its output answers each request).'
-      : 'No request message given: use -m TEXT, -f FILE, -s (all of stdin) or -n (an empty message).');
-  }
+      : 'No request message given: use -m TEXT, -f FILE, -s (all of stdin) or -n (an empty message).',
+  });
   let source: PayloadSource;
-  switch (given[0]) {
-    case '-m': source = { kind: 'message', payload: Buffer.from(String(args.message), 'utf8') }; break;
-    case '-f':
-      if (String(args.file) === '') throw new UsageError('-f needs a file name.');
-      source = { kind: 'file', path: String(args.file) };
-      break;
-    case '-s': source = { kind: 'stdin' }; break;
-    case '-n': source = { kind: 'null' }; break;
-    default:
-      if (!respond) throw new UsageError('--exec answers requests: use it with --respond.');
-      if (String(args.exec).trim() === '') throw new UsageError('--exec needs a command, e.g. --exec "date -u".');
-      source = { kind: 'exec', command: String(args.exec) };
+  if (sourceFlag !== '--exec') source = messageSource(sourceFlag, args);
+  else {
+    if (!respond) throw new UsageError('--exec answers requests: use it with --respond.');
+    if (String(args.exec).trim() === '') throw new UsageError('--exec needs a command, e.g. --exec "date -u".');
+    source = { kind: 'exec', command: String(args.exec) };
   }
 
   // Correlation data: --correlation-data, -D publish correlation-data, or random
@@ -183,16 +161,8 @@ export function planRr(args: RrArgs, context: PlanContext): RrPlan {
     retainAsPublished: Boolean(args.retainAsPublished),
     publishProperties,
     output: planOutput(args),
-    receiveMaximum: count !== undefined && count < 20 ? count : 20,
+    receiveMaximum: receiveMaximum(count),
     warnings,
   };
 }
-
-
-function checkTopic(topic: string, what: string, flag: string): void {
-  const problem = publishTopicProblem(topic) ?? (topic.includes('\uFFFD') ? 'it is not valid UTF-8 (it contains U+FFFD)' : undefined);
-  if (problem) throw new UsageError(`Invalid ${what} '${topic}' (${flag}): ${problem}.`);
-}
-
-
 

@@ -5,10 +5,11 @@
 import type { ChalkInstance } from 'chalk';
 import type { IClientPublishOptions, IPublishPacket } from 'mqtt';
 import type { Connection } from '../connection/connect.js';
-import { ExitError, MqError } from '../errors.js';
+import { InterruptedError, MqError } from '../errors.js';
 import type { Ui } from '../ui.js';
-import { createPrinter, publish, subscribe, timedOut } from './common.js';
+import { publish, subscribe } from './common.js';
 import { toReceived } from '../output/message.js';
+import { createPrinter } from '../output/printer.js';
 import type { RrPlan } from './options.js';
 
 /** PUBACK/PUBREC reason code: the broker accepted the message but no subscription matched it. */
@@ -37,7 +38,7 @@ export async function runRequester(plan: RrPlan, payload: Buffer, connection: Co
     resolveOutcome(error === undefined || error instanceof MqError ? error : new MqError(String(error instanceof Error ? error.message : error)));
   };
 
-  const printer = createPrinter(io.stdout, { ...plan.output, ...(io.color ? { color: io.color } : {}) }, ui, finish);
+  const printer = createPrinter(io.stdout, { output: plan.output, ...(io.color ? { color: io.color } : {}), ui, batch: false, onClosed: finish });
   let requestSent = false;
   let printed = 0;
   client.on('message', (topic: string, message: Buffer, packet: IPublishPacket) => {
@@ -57,10 +58,10 @@ export async function runRequester(plan: RrPlan, payload: Buffer, connection: Co
     if (printed >= wanted) finish();
   });
 
-  const timer = plan.timeoutSeconds !== undefined ? setTimeout(() => finish(timedOut(ui)), plan.timeoutSeconds * 1000) : undefined;
+  const timer = plan.timeoutSeconds !== undefined ? setTimeout(() => finish(printer.timedOut()), plan.timeoutSeconds * 1000) : undefined;
   void io.interrupted.then((signal) => {
     const what = wanted === 1 ? 'the response' : `${wanted} responses (${printed} arrived)`;
-    finish(new ExitError(130, `Interrupted (${signal}) before ${what}.`));
+    finish(new InterruptedError(`Interrupted (${signal}) before ${what}.`));
   });
   connection.failed.catch(finish);
 

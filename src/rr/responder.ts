@@ -5,11 +5,12 @@
  */
 import type { IClientPublishOptions, IPublishPacket } from 'mqtt';
 import type { Connection } from '../connection/connect.js';
-import { ExitError, MqError } from '../errors.js';
+import { MqError, RefusedError } from '../errors.js';
 import { publishTopicProblem } from '../mqtt/topic.js';
-import { MAX_REMAINING_LENGTH } from '../pub/payload.js';
-import { createPrinter, publish, subscribe, timedOut } from './common.js';
+import { MAX_REMAINING_LENGTH } from '../input/payload.js';
+import { publish, subscribe } from './common.js';
 import { toReceived } from '../output/message.js';
+import { createPrinter } from '../output/printer.js';
 import { runCommand } from './exec.js';
 import type { RrPlan } from './options.js';
 import type { SessionIo } from './requester.js';
@@ -47,7 +48,7 @@ export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefine
     resolveOutcome(error === undefined || error instanceof MqError ? error : new MqError(String(error instanceof Error ? error.message : error)));
   };
 
-  const printer = createPrinter(io.stdout, { ...plan.output, ...(io.color ? { color: io.color } : {}) }, ui, finish);
+  const printer = createPrinter(io.stdout, { output: plan.output, ...(io.color ? { color: io.color } : {}), ui, batch: false, onClosed: finish });
   let answered = 0;
   let warnedNoResponseTopic = false;
 
@@ -96,7 +97,7 @@ export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefine
       await publish(client, responseTopic, response!, options, 'The response');
     } catch (error) {
       // A refused response topic is that requester's problem; keep answering the others.
-      if (error instanceof ExitError) {
+      if (error instanceof RefusedError) {
         ui.warn(error.message);
         return;
       }
@@ -138,7 +139,7 @@ export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefine
     pump();
   });
 
-  const timer = plan.timeoutSeconds !== undefined ? setTimeout(() => finish(timedOut(ui)), plan.timeoutSeconds * 1000) : undefined;
+  const timer = plan.timeoutSeconds !== undefined ? setTimeout(() => finish(printer.timedOut()), plan.timeoutSeconds * 1000) : undefined;
   void io.interrupted.then(() => finish());
   connection.failed.catch(finish);
 

@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
-import { filterProblem } from '../mqtt/topic.js';
+import { receiveMaximum } from '../mqtt/subscribe.js';
+import { checkFilter } from '../mqtt/topic.js';
 import { compilePayloadFilter, type PayloadFilter } from './payload-filter.js';
 import { parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
 import { planOutput, type OutputArgs, type OutputPlan } from '../output/options.js';
@@ -56,7 +57,7 @@ export interface SubPlan {
   maxInflight: number;
   payloadFilter?: PayloadFilter;
   output: OutputPlan;
-  /** v5 receive-maximum as mosquitto sends it: 20, or -C N when N < 20. */
+  /** v5 receive-maximum (src/mqtt/subscribe.ts). */
   receiveMaximum: number;
   /** Notes for stderr about flags that have no effect here (v5-only options under 3.x). */
   warnings: string[];
@@ -142,19 +143,10 @@ export function planSubscription(args: SubArgs, context: PlanContext): SubPlan {
     maxInflight,
     ...(payloadFilter ? { payloadFilter } : {}),
     output,
-    receiveMaximum: count !== undefined && count < 20 ? count : 20,
+    receiveMaximum: receiveMaximum(count),
     warnings,
   };
 }
-
-
-function checkFilter(topic: string, what: string, flag: string): void {
-  const problem = filterProblem(topic);
-  if (problem) throw new UsageError(`Invalid ${what} '${topic}' (${flag}): ${problem}.`);
-}
-
-
-
 
 function unique(items: string[]): string[] {
   return [...new Set(items)];

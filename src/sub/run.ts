@@ -1,6 +1,5 @@
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
-import { prepareConnection } from '../connection/prepare.js';
 import type { ConnectionArgs } from '../connection/options.js';
 import type { Context } from '../context.js';
 import { validateFormat } from '../output/format.js';
@@ -10,7 +9,7 @@ import { createSubscriber } from './session.js';
 /** `mq sub`: validate everything, connect (reconnecting after losses), subscribe, print. */
 export async function runSub(args: ConnectionArgs & SubArgs, ctx: Context): Promise<void> {
   capYoungGeneration();
-  const prepared = await prepareConnection(args, ctx);
+  const prepared = await ctx.connect(args);
   const { settings } = prepared;
   const plan = planSubscription(args, {
     protocolVersion: settings.protocolVersion,

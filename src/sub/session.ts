@@ -1,15 +1,14 @@
 import type { ChalkInstance } from 'chalk';
 import type { ClientSubscribeCallback, IClientSubscribeOptions, IPublishPacket, MqttClient } from 'mqtt';
 import type { Connection } from '../connection/connect.js';
-import { reasonText } from '../connection/errors.js';
+import { subackReason } from '../connection/errors.js';
 import type { Properties } from '../connection/properties.js';
-import { ExitError, MqError, TimeoutError } from '../errors.js';
-import { createFormatter } from '../output/format.js';
+import { MqError, RefusedError } from '../errors.js';
 import { toReceived } from '../output/message.js';
+import { createPrinter } from '../output/printer.js';
 import type { Ui } from '../ui.js';
 import { createMessageHandler, PRINT, REMOVE, STOP } from './handler.js';
 import type { SubPlan } from './options.js';
-import { createOutputWriter } from './writer.js';
 
 export interface SubscriberIo {
   stdout: NodeJS.WritableStream & { isTTY?: boolean };
@@ -65,16 +64,14 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
     if (pause) stream.pause();
     else stream.resume();
   };
-  const writer = createOutputWriter(io.stdout, {
+  const printer = createPrinter(io.stdout, {
+    output: plan.output,
+    ...(io.color ? { color: io.color } : {}),
+    ui,
     batch: !io.stdout.isTTY,
-    onClosed(error) {
-      // The reader went away (`| head -n 1`): a normal end, as for any Unix filter.
-      if (error.code === 'EPIPE') finish({ kind: 'ok', reasonCode: 0 });
-      else finish({ kind: 'error', error: new MqError(`Cannot write to standard output: ${error.code ?? error.message}.`), reasonCode: 0 });
-    },
+    onClosed: (error) => finish(error ? { kind: 'error', error, reasonCode: 0 } : { kind: 'ok', reasonCode: 0 }),
     onPressure: setPaused,
   });
-  const format = createFormatter({ ...plan.output, ...(io.color ? { color: io.color } : {}), onError: (text) => io.ui.error(text) });
 
   // --- removals (--remove-retained): empty retained QoS 1 publishes, at most -M in flight -------
   const removalQueue: string[] = [];
@@ -118,10 +115,7 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
       removalQueue.push(topic);
       pumpRemovals();
     }
-    if (action & PRINT) {
-      const message = toReceived(topic, payload, packet);
-      writer.write(format(message));
-    }
+    if (action & PRINT) printer.print(toReceived(topic, payload, packet));
     if (action & STOP) stopAfterRemovals();
   };
 
@@ -185,11 +179,7 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
 
     let timer: NodeJS.Timeout | undefined;
     if (plan.timeoutSeconds !== undefined) {
-      // mosquitto prints exactly "Timed out" (no "Error: " prefix, hidden by --quiet) and exits 27.
-      timer = setTimeout(() => {
-        ui.info('Timed out');
-        finish({ kind: 'error', error: new ExitError(new TimeoutError().exitCode), reasonCode: DISCONNECT_WITH_WILL });
-      }, plan.timeoutSeconds * 1000);
+      timer = setTimeout(() => finish({ kind: 'error', error: printer.timedOut(), reasonCode: DISCONNECT_WITH_WILL }), plan.timeoutSeconds * 1000);
     }
     void interrupted.then(() => finish({ kind: 'ok', reasonCode: DISCONNECT_WITH_WILL }));
     connection.failed.catch((error: unknown) => {
@@ -205,7 +195,7 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
     if (timer) clearTimeout(timer);
     client.off('connect', onConnect);
     await connection.close(v5 && result.reasonCode ? result.reasonCode : undefined);
-    await writer.flush();
+    await printer.flush();
     if (result.kind === 'error') throw result.error;
   };
 
@@ -260,11 +250,10 @@ function reportSuback(topics: string[], mid: number, codes: number[], v5: boolea
   if (first || all) {
     codes.forEach((code, i) => {
       if (code < 0x80) return;
-      const why = v5 ? `${reasonText(code)} (reason code ${code})` : `refused by the broker (0x${code.toString(16)})`;
-      ui.warn(`Subscription to '${topics[i] ?? '?'}' failed: ${why}.`);
+      ui.warn(`Subscription to '${topics[i] ?? '?'}' failed: ${subackReason(code, v5)}.`);
     });
   }
   // mosquitto prints this and exits 0; mq exits with the (first) refusal code.
-  if (all) finish({ kind: 'error', error: new ExitError(refused[0]!, 'All subscription requests were denied.'), reasonCode: 0 });
+  if (all) finish({ kind: 'error', error: new RefusedError(refused[0]!, 'All subscription requests were denied.'), reasonCode: 0 });
 }
 

@@ -202,3 +202,54 @@ describe('connection churn', () => {
     await stillServes(b);
   });
 });
+
+describe('outgoing flow control [MQTT-3.3.4-7]', () => {
+  /** Publish `count` QoS 1 messages on topic from a second connection, each acknowledged. */
+  async function publishMany(port: number, topic: string, count: number): Promise<void> {
+    const { conn } = await rawSession(port, `flow-pub-${Date.now()}`);
+    for (let id = 1; id <= count; id++) {
+      conn.send(publish(topic, 1, id, `m${id}`));
+      assert.equal((await conn.next()).cmd, 'puback');
+    }
+    conn.end();
+  }
+  /** PUBLISH packets that arrive within ms, without acknowledging them. */
+  async function arrivals(conn: Awaited<ReturnType<typeof rawSession>>['conn'], ms = 400): Promise<Packet[]> {
+    const got: Packet[] = [];
+    for (;;) {
+      const packet = await conn.next(ms).catch(() => undefined);
+      if (!packet) return got;
+      got.push(packet);
+    }
+  }
+  const payloads = (packets: Packet[]) => packets.map((p) => String((p as { payload: Buffer }).payload));
+
+  test('v5: never more unacknowledged QoS 1 messages than the client\'s Receive Maximum; each PUBACK lets the next one out, in order', async () => {
+    const b = await broker();
+    const { conn: sub } = await rawSession(b.port, 'flow-v5', 5, { properties: { receiveMaximum: 2 } } as never);
+    sub.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'flow/v5', qos: 1 }] } as Packet);
+    assert.equal((await sub.next()).cmd, 'suback');
+    await publishMany(b.port, 'flow/v5', 5);
+    const first = await arrivals(sub);
+    assert.deepEqual(payloads(first), ['m1', 'm2']);
+    sub.send({ cmd: 'puback', messageId: (first[0] as { messageId: number }).messageId } as Packet);
+    const second = await arrivals(sub);
+    assert.deepEqual(payloads(second), ['m3']);
+    for (const p of [first[1]!, second[0]!]) sub.send({ cmd: 'puback', messageId: (p as { messageId: number }).messageId } as Packet);
+    assert.deepEqual(payloads(await arrivals(sub)), ['m4', 'm5']);
+    sub.end();
+  });
+
+  test('v3.1.1: max_inflight_messages caps what goes out unacknowledged, as in mosquitto', async () => {
+    const b = await broker('max_inflight_messages 3');
+    const { conn: sub } = await rawSession(b.port, 'flow-v4', 4);
+    sub.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'flow/v4', qos: 1 }] } as Packet);
+    assert.equal((await sub.next()).cmd, 'suback');
+    await publishMany(b.port, 'flow/v4', 6);
+    const first = await arrivals(sub);
+    assert.deepEqual(payloads(first), ['m1', 'm2', 'm3']);
+    for (const p of first) sub.send({ cmd: 'puback', messageId: (p as { messageId: number }).messageId } as Packet);
+    assert.deepEqual(payloads(await arrivals(sub)), ['m4', 'm5', 'm6']);
+    sub.end();
+  });
+});

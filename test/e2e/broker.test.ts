@@ -4,7 +4,11 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { MOSQUITTO, freePort, makeTlsMaterial, needsMosquittoClients, needsMosquittoInstalled, needsMosquittoPasswd, waitFor, type TlsMaterial } from './helpers/broker.ts';
+import mqtt from 'mqtt';
+import {
+  MOSQUITTO, freePort, makeTlsMaterial, needsMosquittoClients, needsMosquittoInstalled, needsMosquittoPasswd,
+  startMosquitto, startMqBroker as startMqBrokerWithConf, waitFor, type Broker, type TlsMaterial,
+} from './helpers/broker.ts';
 import { MQ, runMq, spawnMq, tempDir, testEnv, waitForOutput, type RunResult, type Running } from './helpers/run.ts';
 
 /** Everything started here, so `after` can kill what a failed test left running. */
@@ -103,6 +107,142 @@ function makePasswordFile(dir: string, users: [string, string][]): string {
 function spawnSyncOk(bin: string, args: string[]): number | null {
   return spawnSync(bin, args, { stdio: 'ignore' }).status;
 }
+
+/**
+ * The same client actions on any broker, with MQTT.js (so each packet is known): a subscriber at
+ * QoS 2, QoS 0/1/2 publishes (one retained, one empty), an unsubscribe, then both disconnect.
+ */
+async function packetScenario(broker: Broker, protocolVersion: 4 | 5): Promise<void> {
+  const options = { host: broker.host, port: broker.port, protocolVersion, reconnectPeriod: 0 } as const;
+  const watcher = await mqtt.connectAsync({ ...options, clientId: 'watcher' });
+  const publisher = await mqtt.connectAsync({ ...options, clientId: 'publisher' });
+  try {
+    const received: string[] = [];
+    watcher.on('message', (topic) => received.push(topic));
+    await watcher.subscribeAsync('q/#', { qos: 2 });
+    await publisher.publishAsync('q/0', 'm0', { qos: 0 });
+    await publisher.publishAsync('q/1', 'm1', { qos: 1 });
+    await publisher.publishAsync('q/2', 'hello', { qos: 2 });
+    await publisher.publishAsync('q/r', 'kept', { qos: 1, retain: true });
+    await publisher.publishAsync('q/e', '', { qos: 1 });
+    await waitFor(() => received.length === 5, 5000, () => `the watcher got ${received.join(', ')}\n${broker.log()}`);
+    await watcher.unsubscribeAsync('q/#');
+  } finally {
+    await publisher.endAsync();
+    await watcher.endAsync();
+  }
+  // Each client's packets are handled in order, so once both DISCONNECTs are logged every line before them is too.
+  await waitFor(() => broker.log().includes('Client watcher disconnected.') && broker.log().includes('Client publisher disconnected.'), 5000, () => broker.log());
+}
+
+/**
+ * mosquitto's debug lines (and its subscribe/unsubscribe lines, `CLIENT QOS TOPIC`) from a log,
+ * without timestamps, with message ids (which each broker and client numbers its own way) as #,
+ * sorted (the order of lines about different clients differs from run to run).
+ */
+function packetLines(log: string): string[] {
+  return log.split('\n')
+    .map((line) => line.replace(/^\d+: /, ''))
+    .filter((line) => /^(?:Received|Sending) [A-Z]+ |^\t|^No will message specified\.$|^Will message specified \(|^(?:watcher|publisher) \S/.test(line))
+    .map((line) => line.replace(/\bm[1-9]\d*\b/g, 'm#').replace(/Mid: \d+/g, 'Mid: #'))
+    .sort();
+}
+
+/** What mosquitto 2.0.11 logs for packetScenario, v3.1.1 and v5 alike (checked below when it is installed). */
+const SCENARIO_PACKET_LINES = [
+  'No will message specified.',
+  'No will message specified.',
+  'Sending CONNACK to watcher (0, 0)',
+  'Sending CONNACK to publisher (0, 0)',
+  'Received SUBSCRIBE from watcher',
+  '\tq/# (QoS 2)',
+  'watcher 2 q/#',
+  'Sending SUBACK to watcher',
+  "Received PUBLISH from publisher (d0, q0, r0, m0, 'q/0', ... (2 bytes))",
+  "Sending PUBLISH to watcher (d0, q0, r0, m0, 'q/0', ... (2 bytes))",
+  "Received PUBLISH from publisher (d0, q1, r0, m#, 'q/1', ... (2 bytes))",
+  'Sending PUBACK to publisher (m#, rc0)',
+  "Sending PUBLISH to watcher (d0, q1, r0, m#, 'q/1', ... (2 bytes))",
+  'Received PUBACK from watcher (Mid: #, RC:0)',
+  "Received PUBLISH from publisher (d0, q2, r0, m#, 'q/2', ... (5 bytes))",
+  'Sending PUBREC to publisher (m#, rc0)',
+  'Received PUBREL from publisher (Mid: #)',
+  'Sending PUBCOMP to publisher (m#)',
+  "Sending PUBLISH to watcher (d0, q2, r0, m#, 'q/2', ... (5 bytes))",
+  'Received PUBREC from watcher (Mid: #)',
+  'Sending PUBREL to watcher (m#)',
+  'Received PUBCOMP from watcher (Mid: #, RC:0)',
+  "Received PUBLISH from publisher (d0, q1, r1, m#, 'q/r', ... (4 bytes))",
+  'Sending PUBACK to publisher (m#, rc0)',
+  "Sending PUBLISH to watcher (d0, q1, r0, m#, 'q/r', ... (4 bytes))",
+  'Received PUBACK from watcher (Mid: #, RC:0)',
+  "Received PUBLISH from publisher (d0, q1, r0, m#, 'q/e', ... (0 bytes))",
+  'Sending PUBACK to publisher (m#, rc0)',
+  "Sending PUBLISH to watcher (d0, q1, r0, m#, 'q/e', ... (0 bytes))",
+  'Received PUBACK from watcher (Mid: #, RC:0)',
+  'Received UNSUBSCRIBE from watcher',
+  '\tq/#',
+  'watcher q/#',
+  'Sending UNSUBACK to watcher',
+  'Received DISCONNECT from publisher',
+  'Received DISCONNECT from watcher',
+].sort();
+
+describe('mq broker packet log (log_type debug)', () => {
+  for (const version of [4, 5] as const) {
+    test(`log_type all in the mosquitto.conf logs mosquitto's line for every packet (MQTT ${version === 5 ? '5' : '3.1.1'})`, async () => {
+      const broker = await startMqBrokerWithConf();
+      try {
+        await packetScenario(broker, version);
+        assert.deepEqual(packetLines(broker.log()), SCENARIO_PACKET_LINES, broker.log());
+        // The lines mq broker logged before (-v) are still there.
+        assert.match(broker.log(), /^\d+: Client watcher subscribed to 'q\/#' \(QoS 2\)\.$/m);
+        assert.match(broker.log(), /^\d+: Received PUBLISH from publisher \(d0, q1, r1, m\d+, 'q\/r', \.\.\. \(4 bytes\)\)$/m);
+      } finally {
+        await broker.stop();
+      }
+    });
+
+    test(`mosquitto logs the same packet lines for the same actions (MQTT ${version === 5 ? '5' : '3.1.1'})`,
+      { skip: needsMosquittoInstalled("compares with mosquitto's own log") }, async () => {
+        const broker = await startMosquitto();
+        try {
+          await packetScenario(broker, version);
+          assert.deepEqual(packetLines(broker.log()), SCENARIO_PACKET_LINES, broker.log());
+        } finally {
+          await broker.stop();
+        }
+      });
+  }
+
+  test('-v logs no debug line; --log-type picks types: debug alone has no connect lines', async () => {
+    const verbose = await startMqBroker(['-v']);
+    try {
+      assert.equal((await pub(verbose.port, ['-i', 'p', '-q', '2', '-t', 't', '-m', 'x'])).code, 0);
+      await waitFor(() => verbose.log().includes('T: Client p disconnected.'), 5000, () => verbose.log());
+      assert.deepEqual(packetLines(verbose.log()), []);
+      assert.doesNotMatch(verbose.log(), /Received|Sending|\t|will message/i);
+    } finally {
+      await verbose.stop();
+    }
+
+    const debugOnly = await startMqBroker(['--log-type', 'debug']);
+    try {
+      const watcher = sub(debugOnly.port, ['-i', 'w', '-t', 't', '-C', '1']);
+      await waitFor(() => debugOnly.log().includes('T: Sending SUBACK to w\n'), 5000, () => debugOnly.log());
+      assert.equal((await pub(debugOnly.port, ['-i', 'p', '-t', 't', '-m', 'x'])).code, 0);
+      assert.equal((await watcher.done).code, 0);
+      await waitFor(() => debugOnly.log().includes('T: Received DISCONNECT from w\n'), 5000, () => debugOnly.log());
+      const log = debugOnly.log();
+      assert.ok(log.includes("T: Sending PUBLISH to w (d0, q0, r0, m0, 't', ... (1 bytes))\n"), log);
+      assert.ok(log.includes('T: \tt (QoS 0)\n'), log);
+      // Not asked for: notice (connects), subscribe (w 0 t and mq's own line).
+      assert.doesNotMatch(log, /New connection|New client connected|disconnected\.|subscribed to|^T: w 0 t$/m);
+    } finally {
+      await debugOnly.stop();
+    }
+  });
+});
 
 describe('mq broker', () => {
   test(`QoS 0/1/2 and wildcards with ${CLIENTS.names}; -v logs connects, subscriptions, disconnects`, async () => {

@@ -9,6 +9,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { MQ, ROOT, runMq, tempDir } from './helpers/run.ts';
+import { COMMANDS } from '../../src/commands/registry.ts';
 import { loadCommandSpec, allCommands, type CommandSpec } from '../../src/completion/spec.ts';
 
 const has = (shell: string) => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
@@ -149,7 +150,7 @@ async function zshComplete(lines: string[]): Promise<string[][]> {
 }
 
 before(async () => {
-  spec = await loadCommandSpec();
+  spec = await loadCommandSpec(COMMANDS);
 });
 
 describe('bash completion', { skip: has('bash') ? false : 'bash is not installed' }, () => {

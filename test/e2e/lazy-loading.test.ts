@@ -7,14 +7,19 @@ import { freePort } from './helpers/broker.ts';
 import { MQ, tempDir, testEnv } from './helpers/run.ts';
 
 /**
- * The bundled packages whose code ran during `mq ...args`, from a CPU profile of the run: esbuild
- * names each bundled CommonJS module's wrapper after its path (`node_modules/mqtt/build/index.js`).
+ * The bundled packages whose code ran during `mq ...args`, from V8's precise coverage of the run
+ * (NODE_V8_COVERAGE: every function called at least once, so nothing is missed as a sampling profiler
+ * can miss a short one): esbuild names each bundled CommonJS module's wrapper after its path
+ * (`node_modules/mqtt/build/index.js`).
  */
 function packagesThatRan(args: string[], cwd = tempDir()): Set<string> {
-  const dir = tempDir('mq-prof-');
-  spawnSync(process.execPath, ['--cpu-prof', '--cpu-prof-dir', dir, MQ, ...args], { env: testEnv({ home: cwd }), cwd, input: '' });
-  const profile = JSON.parse(readFileSync(path.join(dir, readdirSync(dir)[0]!), 'utf8')) as { nodes: { callFrame: { functionName: string } }[] };
-  const packages = profile.nodes.map((n) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(n.callFrame.functionName)?.[1]);
+  const dir = tempDir('mq-cov-');
+  spawnSync(process.execPath, [MQ, ...args], { env: { ...testEnv({ home: cwd }), NODE_V8_COVERAGE: dir }, cwd, input: '' });
+  const coverage = JSON.parse(readFileSync(path.join(dir, readdirSync(dir)[0]!), 'utf8')) as
+    { result: { functions: { functionName: string; ranges: { count: number }[] }[] }[] };
+  const packages = coverage.result.flatMap((script) => script.functions)
+    .filter((fn) => fn.ranges[0]!.count > 0)
+    .map((fn) => /^node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(fn.functionName)?.[1]);
   return new Set(packages.filter((name) => name !== undefined));
 }
 

@@ -6,7 +6,8 @@ import { HEADER_SIZE, makePayload, readHeader, writeHeader } from '../../src/ben
 import { addEncoded, createHistogram, encodeHistogram, recordNs, summarize } from '../../src/bench/histogram.js';
 import { buildPlan, type BenchFlags, type BenchMode } from '../../src/bench/plan.js';
 import { buildReport, liveLine, lostCount, renderSummary, windowRate } from '../../src/bench/report.js';
-import { assignClients, scheduledWindowNs, type BenchResult } from '../../src/bench/runner.js';
+import type { BenchResult } from '../../src/bench/result.js';
+import { assignClients, scheduledWindowNs } from '../../src/bench/runner.js';
 import { OVERRUN_NS, publisherTimes, Schedule, type Due } from '../../src/bench/schedule.js';
 import { MAX_HOLES, SequenceTracker } from '../../src/bench/sequence.js';
 import { checkTemplate, expandTopic, filterForTemplate } from '../../src/bench/topic.js';

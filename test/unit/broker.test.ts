@@ -1,5 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import mqttPacket from 'mqtt-packet';
 import { buildPasswordTable, decideLogin, type PasswordTable } from '../../src/broker/auth.ts';
 import {
   connectedLine, disconnectedLine, formatAddress, printable, refusedLine, subscribedLine, timestamp,
@@ -8,8 +9,9 @@ import {
 import { parseMosquittoConf } from '../../src/broker/mosquitto-conf.ts';
 import { connackV3 } from '../../src/broker/packets.ts';
 import { isLoopback, listenerUrl, parsePort, resolveBrokerSettings } from '../../src/broker/settings.ts';
+import { checkStringsOf, isTopicName, isWellFormedMqttString, type MqttPacketParser } from '../../src/broker/strings.ts';
 import { ConfigError, UsageError } from '../../src/errors.ts';
-import { parsePasswordFile, toFileString } from '../../src/passwd/file.ts';
+import { parsePasswordFile, toFileString } from '../../src/passwd/lines.ts';
 
 // Known answers from mosquitto's test suite and the reference (password "test" for both).
 const SHA512_TEST = '$6$njERlZMi/7DzNB9E$iiavfuXvUm8iyDZArTy7smTxh07GXXOrOsqxfW6gkOYVXHGk+W+i/8d3xDxrMwEPygEBhoA8A/gjQC0N2M4Lkw==';
@@ -32,7 +34,7 @@ describe('resolveBrokerSettings from flags', () => {
     assert.deepEqual(resolveBrokerSettings({}), {
       listeners: [{ kind: 'mqtt', host: '127.0.0.1', port: 1883, origin: '-p' }],
       allowAnonymous: true,
-      verbose: false,
+      logTypes: [],
       limits: { maxPacketSize: 0, maxInflightMessages: 20, connectTimeoutMs: 10_000 },
     });
   });
@@ -48,7 +50,7 @@ describe('resolveBrokerSettings from flags', () => {
       { kind: 'mqtts', host: '0.0.0.0', port: 8883, origin: '--tls-port', tls: { certFile: 'c.pem', keyFile: 'k.pem', caFile: 'ca.pem', requireCertificate: true } },
       { kind: 'ws', host: '0.0.0.0', port: 9001, origin: '--ws-port' },
     ]);
-    assert.equal(s.verbose, true);
+    assert.deepEqual(s.logTypes, ['error', 'warning', 'notice', 'information', 'subscribe', 'unsubscribe']);
     assert.deepEqual(resolveBrokerSettings({ cert: 'c', key: 'k', tlsPort: '1' }).listeners[1]!.tls, { certFile: 'c', keyFile: 'k', requireCertificate: false });
   });
   test('--host * and [::1] are normalized', () => {
@@ -77,7 +79,7 @@ describe('resolveBrokerSettings with a mosquitto.conf', () => {
   const conf = (text: string) => parseMosquittoConf(text, 'm.conf');
   test('listeners come from the file; without allow_anonymous it refuses anonymous clients (mosquitto 2.0)', () => {
     const s = resolveBrokerSettings({}, conf('listener 1884 127.0.0.1\npassword_file pw\n'));
-    assert.deepEqual(s, { listeners: [{ kind: 'mqtt', host: '127.0.0.1', port: 1884, origin: 'm.conf:1' }], passwordFile: 'pw', allowAnonymous: false, verbose: false,
+    assert.deepEqual(s, { listeners: [{ kind: 'mqtt', host: '127.0.0.1', port: 1884, origin: 'm.conf:1' }], passwordFile: 'pw', allowAnonymous: false, logTypes: [],
       limits: { maxPacketSize: 0, maxInflightMessages: 20, connectTimeoutMs: 10_000 } });
     assert.equal(resolveBrokerSettings({}, conf('listener 1884\n')).allowAnonymous, false);
     assert.equal(resolveBrokerSettings({}, conf('listener 1884\nallow_anonymous true\n')).allowAnonymous, true);
@@ -91,6 +93,14 @@ describe('resolveBrokerSettings with a mosquitto.conf', () => {
     const s = resolveBrokerSettings({ passwordFile: 'other', allowAnonymous: true }, conf('listener 1884\npassword_file pw\nallow_anonymous false\n'));
     assert.equal(s.passwordFile, 'other');
     assert.equal(s.allowAnonymous, true);
+  });
+  test("log_type lines turn logging on without -v; --log-type and -v add to them", () => {
+    const file = conf('listener 1884\nlog_type error\nlog_type notice\n');
+    assert.deepEqual(resolveBrokerSettings({}, file).logTypes, ['error', 'notice']);
+    assert.deepEqual(resolveBrokerSettings({ logType: ['debug'] }, file).logTypes, ['error', 'notice', 'debug']);
+    assert.deepEqual(resolveBrokerSettings({ logType: ['none', 'debug'] }, file).logTypes, ['debug']);
+    assert.deepEqual(resolveBrokerSettings({ verbose: true }, file).logTypes, ['error', 'warning', 'notice', 'information', 'subscribe', 'unsubscribe']);
+    assert.deepEqual(resolveBrokerSettings({ logType: ['all'] }).logTypes, ['error', 'warning', 'notice', 'information', 'subscribe', 'unsubscribe', 'debug']);
   });
   test('listener flags cannot be mixed with -c', () => {
     assert.throws(() => resolveBrokerSettings({ port: '1', wsPort: '2' }, conf('listener 1884\n')), (e: unknown) =>
@@ -169,6 +179,7 @@ describe('parseMosquittoConf', () => {
       ],
       allowAnonymous: false,
       passwordFile: '/etc/mosquitto/passwd',
+      logTypes: [],
       warnings: ['m.conf: mq broker ignores persistence (line 3), log_dest (line 14).'],
     });
   });
@@ -176,6 +187,11 @@ describe('parseMosquittoConf', () => {
     const parsed = parseMosquittoConf('listener 8081\r\nprotocol websockets\r\ncertfile c\r\nkeyfile k\r\nbind_address ::1\r\n', 'w.conf');
     assert.deepEqual(parsed.listeners, [{ kind: 'wss', host: '::1', port: 8081, origin: 'w.conf:1', tls: { certFile: 'c', keyFile: 'k', requireCertificate: false } }]);
     assert.deepEqual(parsed.warnings, []);
+  });
+  test('log_type lines in order; websockets and internal are accepted and select nothing, as mq broker has no such lines', () => {
+    const parsed = parseMosquittoConf('log_type error\nlog_type websockets\nlog_type none\nlog_type all\nlog_type internal\nlog_type subscribe  unsubscribe\n', 'l.conf');
+    assert.deepEqual(parsed.logTypes, ['error', 'none', 'all', 'subscribe']);
+    assert.deepEqual(parsed.warnings, ['l.conf:6: log_type takes one type; "unsubscribe" is ignored, as mosquitto does. Give each type a line of its own.']);
   });
   test('cafile on a plain listener is reported, not silently dropped', () => {
     assert.deepEqual(parseMosquittoConf('listener 1\ncafile ca\n', 'x').warnings, ['x:1: cafile is ignored on a listener without certfile and keyfile.']);
@@ -190,6 +206,8 @@ describe('parseMosquittoConf', () => {
     ['listener 1\nlistener 1\n', 'm.conf:2: port 1 is already used by the listener on line 1.'],
     ['listener 1\ncertfile c\n', 'm.conf:1: the listener has certfile but no keyfile; TLS needs both.'],
     ['listener 1\ncertfile c\nkeyfile k\nrequire_certificate true\n', 'm.conf:1: require_certificate true needs a cafile to check client certificates against.'],
+    ['log_type verbose\n', 'm.conf:1: invalid log_type "verbose": use none, error, warning, notice, information, subscribe, unsubscribe, debug or all.'],
+    ['log_type\n', 'm.conf:1: "log_type" needs a value.'],
   ];
   for (const [text, message] of errors) {
     test(`refuses ${JSON.stringify(text)}`, () => {
@@ -267,4 +285,39 @@ describe('-v log lines', () => {
 
 describe('CONNACK bytes', () => {
   test('v3.1.1 identifier rejected', () => assert.deepEqual([...connackV3(2)], [0x20, 0x02, 0x00, 0x02]));
+});
+
+describe('MQTT strings [MQTT-1.5.3-1, 1.5.3-2]', () => {
+  const bytes = (...values: number[]) => Buffer.from(values);
+  test('well-formed UTF-8 without U+0000 passes, U+FFFD itself included', () => {
+    for (const text of ['', 'a/b', 'ü€𝄞', '\uFFFD']) assert.equal(isWellFormedMqttString(Buffer.from(text)), true, text);
+  });
+  test('ill-formed UTF-8, surrogates, overlong forms and U+0000 do not', () => {
+    for (const bad of [bytes(0xc3, 0x28), bytes(0xed, 0xa0, 0x80), bytes(0xc0, 0x80), bytes(0xff), bytes(0x61, 0x00), bytes(0xf0, 0x90, 0x80)]) {
+      assert.equal(isWellFormedMqttString(bad), false, bad.toString('hex'));
+    }
+  });
+  test('topic names: not empty, no wildcards', () => {
+    assert.equal(isTopicName('a/b'), true);
+    for (const bad of ['', '+', 'a/#', 'a/+/b']) assert.equal(isTopicName(bad), false, bad);
+  });
+
+  // mqtt-packet's private parser API is what checkStringsOf hooks: this fails if an update changes it.
+  const parse = (frame: Buffer) => {
+    const parser = mqttPacket.parser();
+    const seen: { packets: string[]; illFormed: string[] } = { packets: [], illFormed: [] };
+    checkStringsOf(parser as unknown as MqttPacketParser, (error) => seen.illFormed.push(error.message));
+    parser.on('packet', (packet: { topic?: string }) => seen.packets.push(packet.topic ?? ''));
+    parser.parse(frame);
+    return seen;
+  };
+  const publish = (topic: Buffer) => Buffer.concat([bytes(0x30, topic.length + 3, 0, topic.length), topic, bytes(0x78)]);
+  test('a parser with checkStringsOf emits a PUBLISH with a good topic, and stops at a bad one', () => {
+    assert.deepEqual(parse(publish(Buffer.from('a/ü'))), { packets: ['a/ü'], illFormed: [] });
+    assert.deepEqual(parse(publish(bytes(0x61, 0xed, 0xa0, 0x80))), { packets: [], illFormed: ['a string is not well-formed UTF-8 or holds U+0000'] });
+  });
+  test('the packet after a bad one in the same read is not emitted either', () => {
+    const seen = parse(Buffer.concat([publish(bytes(0x61, 0x00)), publish(Buffer.from('next'))]));
+    assert.deepEqual(seen, { packets: [], illFormed: ['a string is not well-formed UTF-8 or holds U+0000'] });
+  });
 });

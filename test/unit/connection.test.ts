@@ -12,7 +12,7 @@ import { describePacket } from '../../src/connection/trace.ts';
 import { settingsReport, describeSource } from '../../src/connection/report.ts';
 import { flagsLayer, holdsSecret } from '../../src/connection/options.ts';
 import { SETTINGS } from '../../src/connection/settings.ts';
-import { ConfigError, ConnectionError, RefusedError, TlsError, TimeoutError, UsageError, ConnectionLostError, ExitError, exitCodeFor } from '../../src/errors.ts';
+import { ConfigError } from '../../src/errors.ts';
 
 const input = (over: Partial<ResolveInput> = {}): ResolveInput => ({ flags: {}, env: {}, ...over });
 
@@ -188,14 +188,6 @@ describe('-D properties', () => {
 });
 
 describe('errors map to mosquitto exit codes', () => {
-  test('exitCodeFor', () => {
-    const table: [unknown, number][] = [
-      [new UsageError('x'), 1], [new ConfigError('x'), 1], [new ConnectionError('x'), 1], [new ConnectionLostError(), 7],
-      [new TlsError('x'), 8], [new RefusedError(5, 'x'), 5], [new RefusedError(135, 'x'), 135], [new TimeoutError(), 27],
-      [new ExitError(2), 2], [new Error('x'), 1], ['string', 1],
-    ];
-    for (const [error, code] of table) assert.equal(exitCodeFor(error), code);
-  });
   test('CONNACK refusals keep the reason code and mosquitto\'s words', () => {
     assert.equal(refusal(5, 4).message, 'Connection error: Connection Refused: not authorised.');
     assert.equal(refusal(5, 4).exitCode, 5);

@@ -4,7 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, lstatSync, symlinkSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
-import { editPasswordFile, entryLine, lockFile, readPasswordFile, setUser } from '../../src/passwd/file.js';
+import { editPasswordFile, lockFile, readPasswordFile } from '../../src/passwd/file.js';
+import { entryLine, setUser } from '../../src/passwd/lines.js';
 
 const dirs: string[] = [];
 function tempDir(): string {

@@ -2,9 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { UsageError } from '../../src/errors.ts';
-import { parseJsonLine, parseJsonProperties, type LineDefaults } from '../../src/pub/ndjson.ts';
-import { checkArgTopic, finalTopics, resolvePubPlan, type PubArgs } from '../../src/pub/options.ts';
-import { decodePayload, MAX_REMAINING_LENGTH, payloadSizeProblem } from '../../src/pub/payload.ts';
+import { parseJsonLine, parseJsonProperties, type LineDefaults } from '../../src/input/ndjson.ts';
+import { finalTopics, resolvePubPlan, type PubArgs } from '../../src/pub/options.ts';
+import { checkPublishTopic } from '../../src/mqtt/topic.ts';
+import { decodePayload, MAX_REMAINING_LENGTH, payloadSizeProblem } from '../../src/input/payload.ts';
 import { Publisher, type PublishClient, type PublishOptions } from '../../src/pub/publisher.ts';
 
 describe('resolvePubPlan: every usage error is one clear line', () => {
@@ -111,8 +112,8 @@ describe('finalTopics', () => {
     assert.deepEqual(finalTopics(resolvePubPlan({ stdinLine: true, lineFormat: 'json' }), undefined), []);
   });
   test('a 65535-byte topic is fine, 65536 is not', () => {
-    assert.equal(checkArgTopic('é'.repeat(32767) + 'a', '-t').length, 32768);
-    assert.throws(() => checkArgTopic('é'.repeat(32768), '-t'), /longer than 65535 bytes/);
+    assert.equal(checkPublishTopic('é'.repeat(32767) + 'a', 'publish topic', '-t').length, 32768);
+    assert.throws(() => checkPublishTopic('é'.repeat(32768), 'publish topic', '-t'), /longer than 65535 bytes/);
   });
 });
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compileFilters, filterProblem, publishTopicProblem, topicMatches } from '../../src/mqtt/topic.js';
+import { checkFilter, checkPublishTopic, compileFilters, filterProblem, publishTopicProblem, topicMatches } from '../../src/mqtt/topic.js';
+import { UsageError } from '../../src/errors.js';
 
 describe('filterProblem', () => {
   const valid = ['a', 'a/b', '#', '+', 'a/#', 'a/+/c', '+/+', '/', 'a//b', '$SYS/#', '$share/g/a/#', 'caf\u00e9/+', 'a/+/#'];
@@ -37,6 +38,26 @@ describe('publishTopicProblem', () => {
       const result = publishTopicProblem(topic);
       if (problem) assert.match(result ?? '', problem);
       else assert.equal(result, undefined);
+    });
+  }
+});
+
+describe('checkPublishTopic and checkFilter: a topic from the command line, one message shape', () => {
+  const cases: [name: string, check: () => string, error: string | undefined][] = [
+    ['a publish topic', () => checkPublishTopic('a/b', 'publish topic', '-t'), undefined],
+    ['a filter', () => checkFilter('a/+/#', 'subscription topic', '-t'), undefined],
+    ['pub -t with a wildcard', () => checkPublishTopic('a/+', 'publish topic', '-t'), "Invalid publish topic 'a/+' (-t): it contains '+' or '#', which are only allowed in subscriptions."],
+    ['pub -L topic', () => checkPublishTopic('', 'publish topic', '-L'), "Invalid publish topic '' (-L): it is empty."],
+    ['rr -e', () => checkPublishTopic('r/#', 'response topic', '-e'), "Invalid response topic 'r/#' (-e): it contains '+' or '#', which are only allowed in subscriptions."],
+    ['invalid UTF-8 in an argument arrives as U+FFFD', () => checkPublishTopic('a\uFFFDb', 'publish topic', '-t'), "Invalid publish topic 'a\uFFFDb' (-t): it is not valid UTF-8 (it contains U+FFFD)."],
+    ['U+FFFD is left to the broker in a filter', () => checkFilter('a\uFFFDb', 'subscription topic', '-t'), undefined],
+    ['rr --respond -t', () => checkFilter('a/#/b', 'request filter', '-t'), "Invalid request filter 'a/#/b' (-t): '#' must be a whole level and the last one (e.g. a/#)."],
+    ['sub -U', () => checkFilter('u+', 'unsubscribe topic', '-U'), "Invalid unsubscribe topic 'u+' (-U): '+' must be a whole level (e.g. a/+/c)."],
+  ];
+  for (const [name, check, error] of cases) {
+    test(name, () => {
+      if (error === undefined) assert.equal(typeof check(), 'string');
+      else assert.throws(check, (e: unknown) => e instanceof UsageError && e.message === error);
     });
   }
 });

@@ -1,11 +1,9 @@
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { describe, test } from 'node:test';
 import { UsageError } from '../../src/errors.js';
 import { createMessageHandler, PRINT, REMOVE, STOP, type HandlingRules } from '../../src/sub/handler.js';
 import { planSubscription, type SubArgs } from '../../src/sub/options.js';
 import { compilePayloadFilter, evaluateWhere, parseWhere } from '../../src/sub/payload-filter.js';
-import { createOutputWriter } from '../../src/sub/writer.js';
 
 const v311 = { protocolVersion: 4 as const };
 const v5 = { protocolVersion: 5 as const };
@@ -221,100 +219,5 @@ describe('--where', () => {
     assert.equal(filter(Buffer.from('{"room":"hall","temp":35,"status":"alarm"}')), false);
     assert.equal(filter(Buffer.from('{"room":"kitchen","temp":25,"status":"alarm"}')), false);
     assert.equal(filter(Buffer.from('{"room":"kitchen","temp":35}')), false);
-  });
-});
-
-/** A writable that records writes and can be told to report backpressure or fail. */
-class FakeStream extends EventEmitter {
-  writes: Buffer[] = [];
-  full = false;
-  failWith?: NodeJS.ErrnoException;
-  callbacks: ((error?: Error | null) => void)[] = [];
-  write(data: Buffer, cb: (error?: Error | null) => void): boolean {
-    this.writes.push(Buffer.from(data));
-    if (this.failWith) {
-      const error = this.failWith;
-      process.nextTick(() => { cb(error); this.emit('error', error); });
-      return false;
-    }
-    this.callbacks.push(cb);
-    return !this.full;
-  }
-  confirm() {
-    for (const cb of this.callbacks.splice(0)) cb();
-  }
-}
-
-const tick = () => new Promise((resolve) => setImmediate(resolve));
-
-describe('output writer', () => {
-  test('batch mode: one write per event-loop turn, bytes in order', async () => {
-    const stream = new FakeStream();
-    const writer = createOutputWriter(stream as unknown as NodeJS.WritableStream, { batch: true, onClosed: () => assert.fail('closed') });
-    writer.write(Buffer.from('a\n'));
-    writer.write(Buffer.from('b\n'));
-    writer.write(Buffer.alloc(0));
-    assert.equal(stream.writes.length, 0);
-    await tick();
-    assert.deepEqual(stream.writes.map(String), ['a\nb\n']);
-    writer.write(Buffer.from('c\n'));
-    const flushed = writer.flush();
-    assert.deepEqual(stream.writes.map(String), ['a\nb\n', 'c\n']);
-    let done = false;
-    void flushed.then(() => { done = true; });
-    await tick();
-    assert.equal(done, false, 'flush waits for the stream to confirm');
-    stream.confirm();
-    await flushed;
-  });
-  test('batch mode: flushes at once when the batch is full', () => {
-    const stream = new FakeStream();
-    const writer = createOutputWriter(stream as unknown as NodeJS.WritableStream, { batch: true, batchBytes: 4, onClosed: () => {} });
-    writer.write(Buffer.from('ab'));
-    assert.equal(stream.writes.length, 0);
-    writer.write(Buffer.from('cd'));
-    assert.deepEqual(stream.writes.map(String), ['abcd']);
-  });
-  test('terminal mode: every message written at once', () => {
-    const stream = new FakeStream();
-    const writer = createOutputWriter(stream as unknown as NodeJS.WritableStream, { batch: false, onClosed: () => {} });
-    writer.write(Buffer.from('a\n'));
-    writer.write(Buffer.from('b\n'));
-    assert.deepEqual(stream.writes.map(String), ['a\n', 'b\n']);
-  });
-  test('backpressure: pressure on, then off at drain', () => {
-    const stream = new FakeStream();
-    const pressure: boolean[] = [];
-    const writer = createOutputWriter(stream as unknown as NodeJS.WritableStream, { batch: false, onClosed: () => {}, onPressure: (full) => pressure.push(full) });
-    stream.full = true;
-    writer.write(Buffer.from('a'));
-    writer.write(Buffer.from('b'));
-    assert.deepEqual(pressure, [true]);
-    stream.full = false;
-    stream.emit('drain');
-    assert.deepEqual(pressure, [true, false]);
-  });
-  test('EPIPE: reported once, later writes dropped, flush resolves', async () => {
-    const stream = new FakeStream();
-    const closed: string[] = [];
-    const writer = createOutputWriter(stream as unknown as NodeJS.WritableStream, { batch: false, onClosed: (error) => closed.push(error.code!) });
-    stream.failWith = Object.assign(new Error('write EPIPE'), { code: 'EPIPE' });
-    writer.write(Buffer.from('a'));
-    await tick();
-    assert.deepEqual(closed, ['EPIPE']);
-    assert.equal(writer.closed, true);
-    writer.write(Buffer.from('b'));
-    assert.equal(stream.writes.length, 1);
-    await writer.flush();
-  });
-  test('a stream that throws from write() (synchronous files) is closed, not crashed', async () => {
-    const closed: string[] = [];
-    const stream = Object.assign(new EventEmitter(), {
-      write() { throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' }); },
-    });
-    const writer = createOutputWriter(stream as unknown as NodeJS.WritableStream, { batch: false, onClosed: (error) => closed.push(error.code!) });
-    writer.write(Buffer.from('a'));
-    assert.deepEqual(closed, ['ENOSPC']);
-    await writer.flush();
   });
 });

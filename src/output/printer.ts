@@ -1,8 +1,70 @@
 /**
- * stdout for a stream of messages. On a pipe or file, formatted messages are gathered and written
- * together once per event-loop turn (or every 64 KiB): one syscall for a whole socket read instead of
- * one per message. On a terminal every message is written at once, so a human sees it immediately.
+ * The one stdout printer of sub and rr: formats each message (the output flags), writes it, and
+ * owns what can happen to stdout on the way: batching, backpressure, a reader that went away
+ * (EPIPE), a failed write, the flush before exit, and the "Timed out" that -W ends with.
+ *
+ * On a pipe or file, formatted messages are gathered and written together once per event-loop turn
+ * (or every 64 KiB): one syscall for a whole socket read instead of one per message. On a terminal
+ * every message is written at once, so a human sees it immediately.
  */
+import type { ChalkInstance } from 'chalk';
+import { MqError, TimeoutError } from '../errors.js';
+import type { Ui } from '../ui.js';
+import { createFormatter } from './format.js';
+import type { ReceivedMessage } from './message.js';
+import type { OutputPlan } from './options.js';
+
+export interface Printer {
+  /** Format and write one message. Never throws; after stdout closed it does nothing. */
+  print(message: ReceivedMessage): void;
+  /** Write what is queued and wait until stdout took it (or failed). */
+  flush(): Promise<void>;
+  /**
+   * -W ran out: say "Timed out" now (on stderr, ahead of the DISCONNECT, as mosquitto does) and
+   * give the error to end with (exit 27; see TimeoutError).
+   */
+  timedOut(): TimeoutError;
+}
+
+export interface PrinterOptions {
+  /** What the output flags ask for. */
+  output: OutputPlan;
+  /** Colours for stdout, given only when stdout is a terminal and colour is allowed. */
+  color?: ChalkInstance;
+  ui: Ui;
+  /** Gather writes (sub on a pipe or file); false writes each message at once. */
+  batch: boolean;
+  /**
+   * stdout closed, once: `undefined` when the reader went away (EPIPE, `| head -n 1`), a normal end
+   * as for any Unix filter; else the error to end with.
+   */
+  onClosed(error: MqError | undefined): void;
+  /** true when stdout's buffer is full (stop reading from the broker), false when it drained. */
+  onPressure?(full: boolean): void;
+}
+
+export function createPrinter(stdout: NodeJS.WritableStream, options: PrinterOptions): Printer {
+  const { ui } = options;
+  const writer = createOutputWriter(stdout, {
+    batch: options.batch,
+    onClosed(error) {
+      options.onClosed(error.code === 'EPIPE' ? undefined : new MqError(`Cannot write to standard output: ${error.code ?? error.message}.`));
+    },
+    ...(options.onPressure ? { onPressure: options.onPressure } : {}),
+  });
+  const format = createFormatter({ ...options.output, ...(options.color ? { color: options.color } : {}), onError: (text) => ui.error(text) });
+  return {
+    print: (message) => writer.write(format(message)),
+    flush: () => writer.flush(),
+    timedOut() {
+      const error = new TimeoutError();
+      ui.info(error.message);
+      return error;
+    },
+  };
+}
+
+/** The bytes under the printer: batching, backpressure and failures of one stream. */
 export interface OutputWriter {
   /** Queue one formatted message. Never throws; after the reader went away it does nothing. */
   write(chunk: Buffer): void;

@@ -14,7 +14,7 @@ import { parseProperties } from '../connection/properties.js';
 import type { Resolved } from '../connection/resolve.js';
 import type { ConnectionSettings } from '../connection/settings.js';
 import type { Context } from '../context.js';
-import { ExitError, UsageError } from '../errors.js';
+import { InterruptedError, UsageError } from '../errors.js';
 import { buildPlan, type BenchFlags, type BenchMode } from './plan.js';
 import type { Target } from './protocol.js';
 import { buildReport, renderSummary, type SystemFacts } from './report.js';
@@ -74,8 +74,9 @@ export async function runBenchCommand(mode: BenchMode, args: BenchArgs, ctx: Con
   ctx.ui.info(renderSummary(report));
   if (args.json) ctx.io.stdout.write(JSON.stringify(report, null, 2) + '\n');
   // A bounded run cut short by Ctrl-C did not do what was asked; `--duration 0` ends only that way.
+  // The summary above already says "interrupted": nothing more goes to stderr.
   const bounded = plan.durationNs !== undefined || plan.count !== undefined;
-  if (result.interrupted && bounded) throw new ExitError(130);
+  if (result.interrupted && bounded) throw new InterruptedError('Interrupted before the run was complete.', { reported: true });
 }
 
 /** Where the clients connected, without credentials. */

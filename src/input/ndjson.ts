@@ -5,7 +5,8 @@
  * Pure: a line in, a message (or the reason it cannot be one) out.
  */
 import { publishTopicProblem } from '../mqtt/topic.js';
-import type { PublishProperties, Qos } from './message.js';
+import type { PublishProperties } from '../mqtt/message.js';
+import type { Qos } from '../mqtt/values.js';
 import { decodePayload, parseEncoding, payloadSizeProblem, type PayloadEncoding } from './payload.js';
 
 /** What every line falls back to: the flags. */

@@ -8,7 +8,7 @@ import {
   setUser,
   toFileString,
   type PasswordFileLine,
-} from '../../src/passwd/file.js';
+} from '../../src/passwd/lines.js';
 
 const H1 = '$7$101$AAECAwQFBgcICQoL$mgBlssWhuKbbsDyLVPe9d97XFx3ypLOHAsl3u+r3nEjPBdlHNVKLU0zo8aBhREGoXwJ+YU68Mh5/iP2FvHGLWg==';
 const NEW = '$7$101$NEWNEWNEWNEWNEWN$hash';

@@ -1,4 +1,5 @@
-/** What pub sends: one PUBLISH, kept free of MQTT.js types so the parsers stay pure. */
+/** One outgoing PUBLISH, as pub and the input parsers (../input/ndjson.ts) build it: free of MQTT.js types, so they stay pure. */
+import type { Qos } from './values.js';
 
 /** MQTT v5 PUBLISH properties, in MQTT.js's shape. */
 export interface PublishProperties {
@@ -10,8 +11,6 @@ export interface PublishProperties {
   topicAlias?: number;
   userProperties?: Record<string, string | string[]>;
 }
-
-export type Qos = 0 | 1 | 2;
 
 export interface OutgoingMessage {
   topic: string;

@@ -265,7 +265,22 @@ describe('the corpus, live, MQTT 3.1.1', () => {
           '636166c3a920e29895 636166C3A920E29895\n', `${Buffer.from('{"temp":31.5,"status":"alarm"}').toString('hex')} ${Buffer.from('{"temp":31.5,"status":"alarm"}').toString('hex').toUpperCase()}\n`,
           '6b657074 6B657074\n', '70 70\n') },
       { name: 'widths', args: [...all, '-F', '[%-14t][%5p][%05l][%-3l][%3.2t]'], compare: true },
-      { name: 'escapes and literals', args: [...all, '-N', '-F', '%%\\t@@%m\\n'], compare: true },
+      { name: 'escapes and literals', args: [...all, '-N', '-F', '%%\\t@@%q\\n'], compare: true,
+        expected: () => bytes(...[0, 0, 1, 2, 1, 0, 1, 2].map((qos) => `%\t@${qos}\n`)) },
+      {
+        // The id is the broker's choice for each subscriber (mosquitto counts from 1, mq broker from a
+        // random start), so it is checked, not compared with mosquitto_sub's.
+        name: '%m', args: [...all, '-F', '%q %m'],
+        check: (result) => {
+          const lines = result.stdout.split('\n');
+          assert.equal(lines.pop(), '');
+          assert.deepEqual(lines.map((line) => Number(line.split(' ')[0])), [0, 0, 1, 2, 1, 0, 1, 2]);
+          for (const line of lines) {
+            const [qos, id] = line.split(' ').map(Number) as [number, number];
+            assert.ok(qos === 0 ? id === 0 : Number.isInteger(id) && id >= 1 && id <= 65535, `%q %m: ${line}`);
+          }
+        },
+      },
       {
         name: '%J --pretty', args: ['-C', '1', '--grep', 'alarm', '-F', '%J', '--pretty'],
         check: (result, p) => {

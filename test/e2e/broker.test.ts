@@ -255,7 +255,10 @@ describe('mq broker', () => {
       }
       const result = await watcher.done;
       assert.deepEqual(result, { code: 0, stdout: '0 0 q/0 m0\n1 0 q/1 m1\n2 0 q/2 m2\n2 0 x/y/z m3\n', stderr: '' });
-      await waitFor(() => broker.log().includes('Client watcher disconnected.'), 5000, () => broker.log());
+      // A publisher's exit does not wait for the broker to handle its DISCONNECT: wait for every one,
+      // so none is still connected (and logged after) when SIGINT comes.
+      const ids = ['watcher', 'pubq0', 'pubq1', 'pubq2', 'pubxyw', 'pubxyzdeep', 'pubxyz'];
+      await waitFor(() => ids.every((id) => broker.log().includes(`Client ${id} disconnected.`)), 5000, () => broker.log());
       const log = broker.log();
       assert.ok(broker.running.stderr().startsWith(`mq broker listening on mqtt://127.0.0.1:${broker.port} (anonymous on; Ctrl-C stops it)\n`));
       for (const line of [

@@ -18,7 +18,7 @@ function ignoreClosedPipe(): void {}
  */
 export async function runCli(argv: string[], io: Io, seams: Seams = {}): Promise<number> {
   const { createUi } = await import('./ui.js');
-  let ui: Ui = createUi(io);
+  let ui: Ui = await createUi(io);
   let debug = argv.includes('--debug') || argv.includes('-d');
   const cleanups: (() => void)[] = [];
   // Kept for the life of the process: the error arrives after the write that caused it.
@@ -60,7 +60,7 @@ export async function runCli(argv: string[], io: Io, seams: Seams = {}): Promise
     for (const [commandName, commandEntry] of Object.entries(COMMANDS)) {
       if (module && commandName === name) {
         const handler = async (args: Record<string, unknown>) => {
-          ui = createUi(io, { quiet: Boolean(args.quiet), debug: Boolean(args.debug) });
+          ui = await createUi(io, { quiet: Boolean(args.quiet), debug: Boolean(args.debug) });
           debug = Boolean(args.debug);
           const ctx = createContext(io, ui, commandName, argv, cleanups, seams);
           await module.run(args as never, ctx);

@@ -2,6 +2,7 @@
 // `mq pub` costs, and Node resolves and compiles a bundle several times faster than hundreds of
 // separate modules. Type checking is `npm run typecheck` (tsc).
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -97,6 +98,11 @@ bundles.push(await build({
 }));
 
 writeFileSync('dist/THIRD-PARTY-LICENSES', thirdPartyLicenses(bundles.map((result) => result.metafile)));
+
+// The man pages (man/), from the commands' flag definitions and docs/: scripts/man.ts, run by tsx
+// because it reads the TypeScript command modules themselves.
+const man = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/man.ts'], { stdio: 'inherit' });
+if (man.status !== 0) throw new Error(`scripts/man.ts failed (${man.status ?? man.signal})`);
 
 /**
  * The licences of everything the bundles carry: every package with at least one byte in an output

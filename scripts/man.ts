@@ -125,7 +125,8 @@ function section(title: string, body: string): string {
 }
 
 function seeAlsoSection(refs: string, doc: string): string {
-  return section('SEE ALSO', `${refs}, mosquitto_pub(1), mosquitto_sub(1), mosquitto_passwd(1), mosquitto(8).\\\nThe same text with links: \`docs/${doc === 'README.md' ? '' : doc}\` in mq's source and package README.`.replace('`docs/`', '`README.md`'));
+  const source = doc === 'README.md' ? '`README.md`' : `\`docs/${doc}\``;
+  return section('SEE ALSO', `${refs}, mosquitto_pub(1), mosquitto_sub(1), mosquitto_passwd(1), mosquitto(8).\n\nThis page is made from ${source} of the mq-cli package, which has the same text with links.`);
 }
 
 function synopsis(cmd: CommandSpec): string {

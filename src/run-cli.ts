@@ -55,7 +55,7 @@ export async function runCli(argv: string[], io: Io, seams: Seams = {}): Promise
         throw new UsageError(improveUsageMessage(message ?? 'Invalid arguments.', parser, argv));
       })
       .middleware((args) => lastValueWins(args, parser, module?.keepRepeats ?? []), true)
-      .epilogue('Run mq <command> --help for the options of a command. Docs: README.md');
+      .epilogue('Run mq <command> --help for the options of a command. Docs: man mq, or README.md and docs/.');
 
     for (const [commandName, commandEntry] of Object.entries(COMMANDS)) {
       if (module && commandName === name) {

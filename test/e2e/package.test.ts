@@ -59,8 +59,8 @@ describe('the packed package', { timeout: 300_000 }, () => {
     mq = path.join(app, 'node_modules', '.bin', 'mq');
   });
 
-  test('holds the bundle, its licences and the man pages, and no source maps or install scripts', () => {
-    for (const file of ['bin/mq.js', 'dist/cli.cjs', 'dist/run-cli.cjs', 'dist/worker.js', 'dist/THIRD-PARTY-LICENSES', ...manifest.man]) {
+  test('holds the bundle, its licences, the docs and the man pages, and no source maps or install scripts', () => {
+    for (const file of ['README.md', 'docs/sub.md', 'bin/mq.js', 'dist/cli.cjs', 'dist/run-cli.cjs', 'dist/worker.js', 'dist/THIRD-PARTY-LICENSES', ...manifest.man]) {
       assert.ok(files.includes(file), `${file} is not in the tarball: ${files.join(' ')}`);
     }
     assert.deepEqual(files.filter((f) => f.endsWith('.map')), []);

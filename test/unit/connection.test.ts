@@ -272,7 +272,7 @@ describe('the connection table: flags, flag layer and ps redaction come from one
     });
     assert.equal(flagsLayer({ pw: '' }).password, undefined);
   });
-  test('every setting has a label, and the env names are the MQ_ names the README lists', () => {
+  test('every setting has a label, and the env names are the MQ_ names docs/configuration.md lists', () => {
     assert.deepEqual(SETTINGS.map((s) => [s.key, s.flag, s.env ?? null]), [
       ['host', '-h', 'MQ_HOST'], ['port', '-p', 'MQ_PORT'], ['transport', '-L/--ws', null], ['unix', '--unix', 'MQ_UNIX'],
       ['username', '-u', 'MQ_USERNAME'], ['password', '-P', 'MQ_PASSWORD'], ['clientId', '-i', 'MQ_CLIENT_ID'],

@@ -26,16 +26,16 @@
  *        [--duration S] [--warmup S] [--size B]
  */
 import { cpus, loadavg } from 'node:os';
-import { ceilingRate, childEnv, fmt, hasCommand, median, mqBenchReport, option, startMosquitto } from './lib.mjs';
+import { benchArgs, ceilingRate, childEnv, fmt, hasCommand, median, mqBenchReport, startMosquitto } from './lib.mjs';
 
-const argv = process.argv.slice(2);
+const args = benchArgs('bench/bench-vs-ceiling.mjs', ['messages', 'rounds', 'qos', 'duration', 'warmup', 'size']);
 /** Messages per ceiling run: a few seconds of the pipeline at each QoS. */
-const MESSAGES = { 0: Number(option(argv, 'messages', '300000')), 1: Number(option(argv, 'messages', '100000')) };
-const ROUNDS = Number(option(argv, 'rounds', '5'));
-const QOS_LEVELS = option(argv, 'qos', '0,1').split(',').map(Number);
-const DURATION = Number(option(argv, 'duration', '5'));
-const WARMUP = Number(option(argv, 'warmup', '1'));
-const SIZE = Number(option(argv, 'size', '64'));
+const MESSAGES = { 0: Number(args.messages ?? '300000'), 1: Number(args.messages ?? '100000') };
+const ROUNDS = Number(args.rounds ?? '5');
+const QOS_LEVELS = (args.qos ?? '0,1').split(',').map(Number);
+const DURATION = Number(args.duration ?? '5');
+const WARMUP = Number(args.warmup ?? '1');
+const SIZE = Number(args.size ?? '64');
 const OVERLOAD = 1.5;
 
 if (!hasCommand('mosquitto_sub') || !hasCommand('mosquitto_pub')) {

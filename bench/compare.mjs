@@ -31,36 +31,35 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  GNU_TIME, QOS1_CHUNK, ROOT, ceilingRate, childEnv, closed, fmt, hasCommand, median, mqBenchReport, option,
-  publishCounted, snapshotMq, startMosquitto, subscribeTimed, writeInputs, writeJsonLines,
+  GNU_TIME, benchArgs, QOS1_CHUNK, ROOT, ceilingRate, childEnv, closed, fmt, hasCommand, median, mqBenchReport, publishCounted, snapshotMq, startMosquitto, subscribeTimed, writeInputs, writeJsonLines,
 } from './lib.mjs';
 
-const argv = process.argv.slice(2);
-if (argv.includes('--help')) {
+const args = benchArgs('bench/compare.mjs', ['messages', 'repeats', 'startup-repeats', 'mqttjs-repeats', 'scale', 'bench-rounds', 'bench-duration', 'qos', 'only'], ['help', 'quick']);
+if (args.help) {
   console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(2, 27).map((l) => l.replace(/^ \*\/?\s?/, '')).join('\n'));
   process.exit(0);
 }
-const QUICK = argv.includes('--quick');
-const MESSAGES = Number(option(argv, 'messages', QUICK ? '20000' : '200000'));
-const REPEATS = Number(option(argv, 'repeats', QUICK ? '1' : '3'));
-const STARTUP_REPEATS = Number(option(argv, 'startup-repeats', QUICK ? '3' : '5'));
+const QUICK = Boolean(args.quick);
+const MESSAGES = Number(args.messages ?? (QUICK ? '20000' : '200000'));
+const REPEATS = Number(args.repeats ?? (QUICK ? '1' : '3'));
+const STARTUP_REPEATS = Number(args['startup-repeats'] ?? (QUICK ? '3' : '5'));
 // MQTT.js's CLI publishes lines at 4 000-8 000 msg/s (25-50 s per run): one run keeps the whole under 10 minutes.
-const MQTTJS_PUB_REPEATS = Number(option(argv, 'mqttjs-repeats', '1'));
-const SCALE = Number(option(argv, 'scale', '10'));
-const BENCH_ROUNDS = Number(option(argv, 'bench-rounds', QUICK ? '1' : '3'));
-const BENCH_DURATION = Number(option(argv, 'bench-duration', QUICK ? '2' : '3'));
+const MQTTJS_PUB_REPEATS = Number(args['mqttjs-repeats'] ?? '1');
+const SCALE = Number(args.scale ?? '10');
+const BENCH_ROUNDS = Number(args['bench-rounds'] ?? (QUICK ? '1' : '3'));
+const BENCH_DURATION = Number(args['bench-duration'] ?? (QUICK ? '2' : '3'));
 const BENCH_WARMUP = 1;
 const BENCH_SIZE = 64;
 const OVERLOAD = 1.5;
-const QOS_LEVELS = option(argv, 'qos', '0,1').split(',').map(Number);
-const ONLY = new Set(option(argv, 'only', '1,2,3,4,5,6').split(',').map(Number));
+const QOS_LEVELS = (args.qos ?? '0,1').split(',').map(Number);
+const ONLY = new Set((args.only ?? '1,2,3,4,5,6').split(',').map(Number));
 const counts = {
   messages: MESSAGES, repeats: REPEATS, 'startup-repeats': STARTUP_REPEATS, 'mqttjs-repeats': MQTTJS_PUB_REPEATS,
   scale: SCALE, 'bench-rounds': BENCH_ROUNDS, 'bench-duration': BENCH_DURATION,
 };
 for (const [name, value] of Object.entries(counts)) {
   if (!Number.isInteger(value) || value < 1) {
-    console.error(`bench/compare.mjs: --${name} must be a whole number of at least 1 (got ${option(argv, name, '?')}).`);
+    console.error(`bench/compare.mjs: --${name} must be a whole number of at least 1 (got ${args[name]}).`);
     process.exit(2);
   }
 }

@@ -4,6 +4,7 @@
  * subscriber; a subscriber fed by a publisher; the mosquitto_pub -> mosquitto -> mosquitto_sub
  * ceiling; an `mq bench` run). Plain ESM JavaScript so that it runs with node alone, no build.
  */
+import { parseArgs } from 'node:util';
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
@@ -18,9 +19,21 @@ export const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) 
 export const QOS1_CHUNK = 50_000;
 
 /** `--name value` from argv, else the fallback. */
-export function option(argv, name, fallback) {
-  const i = argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < argv.length ? argv[i + 1] : fallback;
+/**
+ * The script's options through node:util parseArgs: `--name VALUE` for each of `values`, `--flag`
+ * for each of `flags`. An unknown option or a missing value ends the script with a clear line (exit 2).
+ */
+export function benchArgs(script, values, flags = []) {
+  const options = Object.fromEntries([
+    ...values.map((name) => [name, { type: 'string' }]),
+    ...flags.map((name) => [name, { type: 'boolean' }]),
+  ]);
+  try {
+    return parseArgs({ options, strict: true, allowPositionals: false }).values;
+  } catch (error) {
+    console.error(`${script}: ${error.message}`);
+    process.exit(2);
+  }
 }
 
 /** True when the command runs at all (exit code aside). */

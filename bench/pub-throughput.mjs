@@ -17,13 +17,13 @@
  */
 import { cpus } from 'node:os';
 import {
-  MQ, QOS1_CHUNK, childEnv, fmt, hasCommand, median, option, publishCounted, startMosquitto, writeInputs,
+  MQ, QOS1_CHUNK, benchArgs, childEnv, fmt, hasCommand, median, publishCounted, startMosquitto, writeInputs,
 } from './lib.mjs';
 
-const argv = process.argv.slice(2);
-const MESSAGES = Number(option(argv, 'messages', '200000'));
-const REPEATS = Number(option(argv, 'repeats', '3'));
-const QOS_LEVELS = option(argv, 'qos', '0,1').split(',').map(Number);
+const args = benchArgs('bench/pub-throughput.mjs', ['messages', 'repeats', 'qos']);
+const MESSAGES = Number(args.messages ?? '200000');
+const REPEATS = Number(args.repeats ?? '3');
+const QOS_LEVELS = (args.qos ?? '0,1').split(',').map(Number);
 const CHUNK = QOS1_CHUNK;
 
 if (!hasCommand('mosquitto_sub') || !hasCommand('mosquitto_pub')) {

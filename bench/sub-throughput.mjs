@@ -16,13 +16,13 @@
 import { cpus } from 'node:os';
 import path from 'node:path';
 import {
-  MQ, QOS1_CHUNK, childEnv, fmt, hasCommand, median, option, startMosquitto, subscribeTimed, writeJsonLines,
+  MQ, QOS1_CHUNK, benchArgs, childEnv, fmt, hasCommand, median, startMosquitto, subscribeTimed, writeJsonLines,
 } from './lib.mjs';
 
-const argv = process.argv.slice(2);
-const MESSAGES = Number(option(argv, 'messages', '200000'));
-const REPEATS = Number(option(argv, 'repeats', '3'));
-const QOS_LEVELS = option(argv, 'qos', '0,1').split(',').map(Number);
+const args = benchArgs('bench/sub-throughput.mjs', ['messages', 'repeats', 'qos']);
+const MESSAGES = Number(args.messages ?? '200000');
+const REPEATS = Number(args.repeats ?? '3');
+const QOS_LEVELS = (args.qos ?? '0,1').split(',').map(Number);
 
 if (!hasCommand('mosquitto_sub') || !hasCommand('mosquitto_pub')) {
   console.error('This benchmark needs mosquitto and mosquitto-clients (mosquitto_pub, mosquitto_sub).');

@@ -206,7 +206,7 @@ _mq__sub() {
     '(--verbose -v)--verbose[Print the topic before the payload]' \
     '(--verbose -v)-v[Print the topic before the payload]' \
     '-N[Do not print a newline after each message]' \
-    '*-F+[Output format: %t topic, %p payload, %j JSON, @H:@M:@S time, ... (see README)]:F: ' \
+    '*-F+[Output format: %t topic, %p payload, %j JSON, @H:@M:@S time, ... (see man mq-sub)]:F: ' \
     '--pretty[Indent %j / %J JSON]' \
     '--json[One JSON object per message (NDJSON); binary payloads as base64]' \
     '*--encoding=[Print payloads as hex or base64 (plain and -v output)]:encoding:(hex base64)' \
@@ -295,7 +295,7 @@ _mq__rr() {
     '(--verbose -v)--verbose[Print the topic before the payload]' \
     '(--verbose -v)-v[Print the topic before the payload]' \
     '-N[Do not print a newline after each message]' \
-    '*-F+[Output format: %t topic, %p payload, %j JSON, @H:@M:@S time, ... (see README)]:F: ' \
+    '*-F+[Output format: %t topic, %p payload, %j JSON, @H:@M:@S time, ... (see man mq-sub)]:F: ' \
     '--pretty[Indent %j / %J JSON]' \
     '--json[One JSON object per message (NDJSON); binary payloads as base64]' \
     '*--encoding=[Print payloads as hex or base64 (plain and -v output)]:encoding:(hex base64)' \

@@ -2,7 +2,9 @@
 // `mq pub` costs, and Node resolves and compiles a bundle several times faster than hundreds of
 // separate modules. Type checking is `npm run typecheck` (tsc).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 
 /**
  * string-width builds an Intl.Segmenter and large Unicode regexes when it is evaluated (30-60 ms of
@@ -30,6 +32,23 @@ export default function lazyStringWidth(text, options) {
   },
 };
 
+/**
+ * hash-wasm's `main` is a UMD file of every algorithm it has (220 kB); its `module` build is the
+ * same code as ES modules, from which esbuild keeps only what argon2id uses (about 30 kB).
+ * Node's platform default prefers `main`, so hash-wasm alone is pointed at `module`.
+ */
+const hashWasmModule = {
+  name: 'hash-wasm-module',
+  setup(build) {
+    build.onResolve({ filter: /^hash-wasm$/ }, async (args) => {
+      const pkg = await build.resolve('hash-wasm/package.json', { resolveDir: args.resolveDir, kind: args.kind });
+      if (pkg.errors.length > 0) return { errors: pkg.errors };
+      const { module } = JSON.parse(readFileSync(pkg.path, 'utf8'));
+      return { path: path.join(path.dirname(pkg.path), module) };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -40,10 +59,11 @@ const common = {
   legalComments: 'none',
   // Non-ASCII characters escaped: src/code-cache.ts reads the bundle as latin1.
   charset: 'ascii',
-  // Optional native add-ons of ws, cosmiconfig's TypeScript loader (for .ts rc files, which we do not
-  // search for), and hash-wasm (only for argon2id, loaded on demand).
-  external: ['bufferutil', 'utf-8-validate', 'typescript', 'hash-wasm'],
-  plugins: [lazyStringWidth],
+  // Optional native add-ons of ws, and cosmiconfig's TypeScript loader (for .ts rc files, which we do
+  // not search for): none is a dependency of mq, each is used only when the user installed it.
+  // Everything else is in the bundle, so the package has no run-time dependencies.
+  external: ['bufferutil', 'utf-8-validate', 'typescript'],
+  plugins: [lazyStringWidth, hashWasmModule],
   logLevel: 'warning',
 };
 
@@ -53,8 +73,10 @@ rmSync('dist', { recursive: true, force: true });
 // (not a module) can be compiled through V8's code cache on Node 20 (src/code-cache.ts).
 // dist/cli.cjs is the small entry; dist/run-cli.cjs is everything else, one file, whose dynamic
 // imports esbuild turns into lazily run parts of it, so `mq --help` still never runs MQTT.js.
-await build({
+const bundles = [];
+bundles.push(await build({
   ...common,
+  metafile: true,
   entryPoints: { cli: 'src/cli.ts', 'run-cli': 'src/run-cli.ts' },
   outdir: 'dist',
   outExtension: { '.js': '.cjs' },
@@ -62,14 +84,65 @@ await build({
   // ESM dependencies (yargs' locale lookup) and our bench runner (the worker's path) use import.meta.url.
   define: { 'import.meta.url': '__mqModuleUrl' },
   banner: { js: "const __mqModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
-});
+}));
 
 // The bench worker thread, an ES module beside run-cli.cjs so `new URL('./worker.js', import.meta.url)` finds it.
-await build({
+bundles.push(await build({
   ...common,
+  metafile: true,
   entryPoints: { worker: 'src/bench/worker.ts' },
   outdir: 'dist',
   format: 'esm',
   // Bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import { createRequire as __mqCreateRequire } from 'node:module'; const require = __mqCreateRequire(import.meta.url);" },
-});
+}));
+
+writeFileSync('dist/THIRD-PARTY-LICENSES', thirdPartyLicenses(bundles.map((result) => result.metafile)));
+
+// The man pages (man/), from the commands' flag definitions and docs/: scripts/man.ts, run by tsx
+// because it reads the TypeScript command modules themselves.
+const man = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/man.ts'], { stdio: 'inherit' });
+if (man.status !== 0) throw new Error(`scripts/man.ts failed (${man.status ?? man.signal})`);
+
+/**
+ * The licences of everything the bundles carry: every package with at least one byte in an output
+ * (esbuild's metafile says which files did), with its name, version, licence and the licence text
+ * from its folder. The package installs no dependencies, so this file is where their notices travel.
+ */
+function thirdPartyLicenses(metafiles) {
+  const folders = new Set();
+  for (const metafile of metafiles) {
+    for (const output of Object.values(metafile.outputs)) {
+      for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+        if (bytesInOutput === 0) continue;
+        // "../main/node_modules/@scope/name/lib/x.js" (node_modules may be a symlink) -> its package folder.
+        const file = path.resolve(input.replace(/^[\w-]+:/, ''));
+        const match = /^(.*[\\/]node_modules[\\/])((?:@[^\\/]+[\\/])?[^\\/]+)/.exec(file);
+        if (match) folders.add(match[1] + match[2]);
+      }
+    }
+  }
+  const packages = new Map();
+  for (const folder of folders) {
+    const manifest = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8'));
+    const id = `${manifest.name}@${manifest.version}`;
+    if (packages.has(id)) continue;
+    const licence = typeof manifest.license === 'string' ? manifest.license : manifest.license?.type ?? (manifest.licenses ?? []).map((l) => l.type).join(' OR ');
+    const files = readdirSync(folder).filter((name) => /^(licen[cs]e|copying|notice)(\b|[.-_])/i.test(name)).sort();
+    const texts = files.map((name) => readFileSync(path.join(folder, name), 'utf8').replace(/\r\n/g, '\n').trim());
+    packages.set(id, { name: manifest.name, version: manifest.version, licence: licence || 'unknown', texts });
+  }
+  if (packages.size === 0) throw new Error('esbuild reported no bundled packages: THIRD-PARTY-LICENSES would be empty');
+  const rule = '='.repeat(78);
+  const sections = [...packages.values()]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((p) => [rule, `${p.name} ${p.version}`, `License: ${p.licence}`, '', p.texts.length > 0 ? p.texts.join('\n\n') : `(The package ships no licence file; its package.json says ${p.licence}.)`, ''].join('\n'));
+  const head = [
+    'Third-party software in mq-cli',
+    '',
+    `dist/ is a bundle that includes the ${packages.size} packages below (generated by scripts/build.mjs`,
+    "from esbuild's metafile). aedes carries mq's patch (patches/ in the source repository).",
+    '',
+  ].join('\n');
+  return head + sections.join('\n') + '\n';
+}

@@ -27,7 +27,7 @@ export function requireWithCodeCache(bundle: string, cacheFile: string | undefin
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: bundle,
     cachedData,
-    // The bundle still calls import() (cosmiconfig for .mjs rc files, hash-wasm): give it the main context's loader.
+    // The bundle still calls import() (cosmiconfig for .mjs rc files): give it the main context's loader.
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   silenceLoaderWarning();

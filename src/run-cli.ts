@@ -18,7 +18,7 @@ function ignoreClosedPipe(): void {}
  */
 export async function runCli(argv: string[], io: Io, seams: Seams = {}): Promise<number> {
   const { createUi } = await import('./ui.js');
-  let ui: Ui = createUi(io);
+  let ui: Ui = await createUi(io);
   let debug = argv.includes('--debug') || argv.includes('-d');
   const cleanups: (() => void)[] = [];
   // Kept for the life of the process: the error arrives after the write that caused it.
@@ -55,12 +55,12 @@ export async function runCli(argv: string[], io: Io, seams: Seams = {}): Promise
         throw new UsageError(improveUsageMessage(message ?? 'Invalid arguments.', parser, argv));
       })
       .middleware((args) => lastValueWins(args, parser, module?.keepRepeats ?? []), true)
-      .epilogue('Run mq <command> --help for the options of a command. Docs: README.md');
+      .epilogue('Run mq <command> --help for the options of a command. Docs: man mq, or README.md and docs/.');
 
     for (const [commandName, commandEntry] of Object.entries(COMMANDS)) {
       if (module && commandName === name) {
         const handler = async (args: Record<string, unknown>) => {
-          ui = createUi(io, { quiet: Boolean(args.quiet), debug: Boolean(args.debug) });
+          ui = await createUi(io, { quiet: Boolean(args.quiet), debug: Boolean(args.debug) });
           debug = Boolean(args.debug);
           const ctx = createContext(io, ui, commandName, argv, cleanups, seams);
           await module.run(args as never, ctx);

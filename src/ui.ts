@@ -1,4 +1,4 @@
-import { Chalk, type ChalkInstance } from 'chalk';
+import type { ChalkInstance } from 'chalk';
 import type { Io } from './io.js';
 
 export interface Spinner {
@@ -38,11 +38,25 @@ export function colorLevel(stream: { isTTY?: boolean }, env: Record<string, stri
 
 const noSpinner: Spinner = { update() {}, stop() {} };
 
-export function createUi(io: Io, options: { quiet?: boolean; debug?: boolean } = {}): Ui {
+/**
+ * What a level-0 ChalkInstance does, without loading chalk: the styles mq uses return their text
+ * unchanged (format.ts checks the level before it styles anything).
+ */
+const unchanged = (text: string) => text;
+const PLAIN = { level: 0, red: unchanged, yellow: unchanged, dim: unchanged, cyan: unchanged } as unknown as ChalkInstance;
+
+/**
+ * The Ui for these streams. chalk (and the supports-color probe it runs when it loads) is loaded only
+ * when a stream gets colour: pipes, files, CI and NO_COLOR never pay for it.
+ */
+export async function createUi(io: Io, options: { quiet?: boolean; debug?: boolean } = {}): Promise<Ui> {
   const quiet = options.quiet ?? false;
   const debugEnabled = options.debug ?? false;
-  const color = new Chalk({ level: colorLevel(io.stderr, io.env) });
-  const stdoutColor = new Chalk({ level: colorLevel(io.stdout, io.env) });
+  const stderrLevel = colorLevel(io.stderr, io.env);
+  const stdoutLevel = colorLevel(io.stdout, io.env);
+  const { Chalk } = stderrLevel > 0 || stdoutLevel > 0 ? await import('chalk') : { Chalk: undefined };
+  const color = Chalk ? new Chalk({ level: stderrLevel }) : PLAIN;
+  const stdoutColor = Chalk ? new Chalk({ level: stdoutLevel }) : PLAIN;
   // A terminal that reports 0 columns (e.g. under `script`) makes ora redraw endlessly: no spinner there.
   const interactive = Boolean(io.stderr.isTTY) && (io.stderr.columns ?? 0) > 0 && io.env.CI === undefined && io.env.TERM !== 'dumb';
   const line = (text: string) => io.stderr.write(text + '\n');

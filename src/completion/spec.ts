@@ -26,6 +26,10 @@ export interface FlagSpec {
   value: ValueSpec;
   /** yargs `array`: given more than once, every value counts. */
   repeatable: boolean;
+  /** The heading --help lists it under ("Connection", "TLS"); "Options" when it has none. */
+  group: string;
+  /** The default as --help shows it (its defaultDescription, else the default value), if any. */
+  default?: string;
 }
 
 export interface PositionalSpec {
@@ -39,6 +43,8 @@ export interface CommandSpec {
   /** [] for `mq` itself, ["bench", "pub"] for `mq bench pub`. */
   path: string[];
   describe: string;
+  /** The command's own usage line(s) from .usage(), `$0` written as `mq`, and the text after them. */
+  usage?: { lines: string[]; text: string };
   flags: FlagSpec[];
   positionals: PositionalSpec[];
   subcommands: CommandSpec[];
@@ -54,6 +60,8 @@ interface YargsOptions {
   normalize: string[];
   hiddenOptions: string[];
   choices: Record<string, unknown[]>;
+  default: Record<string, unknown>;
+  defaultDescription: Record<string, string | undefined>;
 }
 interface Positional { cmd: string[]; variadic: boolean }
 interface CommandHandler {
@@ -65,10 +73,11 @@ interface CommandHandler {
 }
 interface Internals {
   getOptions(): YargsOptions;
+  getGroups(): Record<string, string[]>;
   getInternalMethods(): {
     reset(aliases?: Record<string, string[]>): Argv;
     getCommandInstance(): { getCommandHandlers(): Record<string, CommandHandler> };
-    getUsageInstance(): { getDescriptions(): Record<string, string | undefined> };
+    getUsageInstance(): { getDescriptions(): Record<string, string | undefined>; getUsage(): [string, string][] };
   };
 }
 const internals = (yargs: Argv) => yargs as unknown as Internals;
@@ -141,7 +150,16 @@ function commandSpec(factory: YargsFactory, module: CommandModule<never>, path: 
     checkName(name);
     subcommands.push(commandSpec(factory, module, [...path, name], nested.description ?? ''));
   }
-  return { path, describe: oneLine(describe), flags: flagSpecs(yargs, positionalNames), positionals, subcommands };
+  const usage = usageOf(yargs);
+  return { path, describe: oneLine(describe), ...(usage ? { usage } : {}), flags: flagSpecs(yargs, positionalNames), positionals, subcommands };
+}
+
+/** What the builder gave .usage(): "$0 pub -t TOPIC ...\n\nPublish one message ..." (none: undefined). */
+function usageOf(yargs: Argv): CommandSpec['usage'] {
+  const [first] = internals(yargs).getInternalMethods().getUsageInstance().getUsage();
+  if (!first) return undefined;
+  const [head, ...rest] = first[0].split(/\n\s*\n/);
+  return { lines: head!.split('\n').map((line) => line.replace(/\$0\b/g, 'mq').trim()), text: rest.join('\n\n').trim() };
 }
 
 /** Every visible option of this instance, in the order they were defined. */
@@ -150,6 +168,8 @@ function flagSpecs(yargs: Argv, positionalNames: readonly string[]): FlagSpec[] 
   const descriptions = internals(yargs).getInternalMethods().getUsageInstance().getDescriptions();
   const aliasOf = new Set(Object.values(options.alias).flat());
   const hidden = new Set(options.hiddenOptions);
+  const groupOf = new Map<string, string>();
+  for (const [group, keys] of Object.entries(internals(yargs).getGroups())) for (const key of keys) groupOf.set(key, group.replace(/:$/, ''));
   const flags: FlagSpec[] = [];
   for (const key of Object.keys(options.key)) {
     if (aliasOf.has(key) || hidden.has(key) || positionalNames.includes(key) || isCamelCase(key)) continue;
@@ -162,9 +182,18 @@ function flagSpecs(yargs: Argv, positionalNames: readonly string[]): FlagSpec[] 
       describe: oneLine(descriptions[key] ?? ''),
       value: valueSpec(key, options),
       repeatable: options.array.includes(key),
+      group: groupOf.get(key) ?? 'Options',
+      ...defaultOf(key, options),
     });
   }
   return flags;
+}
+
+function defaultOf(key: string, options: YargsOptions): { default?: string } {
+  const described = options.defaultDescription[key];
+  if (described !== undefined) return { default: described };
+  const value = options.default[key];
+  return value === undefined || value === false ? {} : { default: String(value) };
 }
 
 function valueSpec(key: string, options: YargsOptions): ValueSpec {

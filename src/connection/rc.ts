@@ -5,6 +5,7 @@ import { ConfigError } from '../errors.js';
 import type { RawLayer } from './resolve.js';
 import { SETTINGS } from './settings.js';
 import { closest } from '../suggest.js';
+import { parseUrl } from './url.js';
 
 /** Where cosmiconfig looks in each folder from the cwd up to HOME (then $XDG_CONFIG_HOME/mq/config*). */
 export const RC_SEARCH_PLACES = [
@@ -169,7 +170,17 @@ export function selectProfile(content: unknown, file: string, requested?: string
     const via = requested ? '' : ' (its defaultProfile)';
     throw new ConfigError(`Unknown profile "${name}"${via} in ${file}; ${known.length ? `known profiles: ${known.join(', ')}` : 'it defines no profiles'}.`);
   }
-  return { layer: { ...top, ...chosen }, profile: name };
+  // The profile wins over the top level, its URL included: in one merged layer a top-level `host`
+  // would beat the profile's URL (a layer's own keys win over its URL), so the top-level keys that
+  // the profile's URL sets are dropped first.
+  const base = { ...top };
+  if (typeof chosen.url === 'string') {
+    const url = parseUrl(chosen.url, `${file} (profile "${name}"), key "url"`);
+    const fromUrl = { host: url.host, port: url.port, username: url.username, password: url.password };
+    for (const [key, value] of Object.entries(fromUrl)) if (value !== undefined) delete base[key];
+    delete base.ws;
+  }
+  return { layer: { ...base, ...chosen }, profile: name };
 }
 
 function checkKeys(values: Record<string, unknown>, file: string, profile?: string): void {

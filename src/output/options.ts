@@ -21,7 +21,7 @@ export function withOutputOptions<T>(yargs: Argv<T>, group = 'Output:') {
   return yargs
     .option('verbose', { alias: 'v', type: 'boolean', group, describe: 'Print the topic before the payload' })
     .option('N', { type: 'boolean', group, describe: 'Do not print a newline after each message' })
-    .option('F', { type: 'string', group, describe: 'Output format: %t topic, %p payload, %j JSON, @H:@M:@S time, ... (see README)' })
+    .option('F', { type: 'string', group, describe: 'Output format: %t topic, %p payload, %j JSON, @H:@M:@S time, ... (see man mq-sub)' })
     .option('pretty', { type: 'boolean', group, describe: 'Indent %j / %J JSON' })
     .option('json', { type: 'boolean', group, describe: 'One JSON object per message (NDJSON); binary payloads as base64' })
     .option('encoding', { type: 'string', group, describe: 'Print payloads as hex or base64 (plain and -v output)' })

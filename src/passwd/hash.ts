@@ -111,8 +111,8 @@ async function digest(parsed: DigestParams, password: Buffer): Promise<Buffer> {
     case 'sha512-pbkdf2':
       return pbkdf2Async(password, parsed.salt, parsed.iterations, parsed.hashBytes, 'sha512');
     case 'argon2id': {
-      // Loaded only here, so `mq passwd` with the default hash never pays for the WASM module.
-      const { argon2id } = await import('hash-wasm');
+      // Loaded only here, so `mq passwd` with the default hash never runs the WASM module.
+      const { argon2id } = await import('./argon2.js');
       const raw = await argon2id({
         password,
         salt: parsed.salt,

@@ -26,7 +26,7 @@ async function planOf(argv: string[], options: InProcessOptions = {}): Promise<P
       async connect(args, defaults) {
         // The real resolver, on the same environment (no rc file: HOME and cwd hold none).
         const io = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: { HOME: '/nonexistent', ...options.env }, cwd: () => '/nonexistent', on: () => {}, off: () => {} };
-        const prepared: PreparedConnection = await prepareConnection(args, { io, env: io.env, ui: createUi(io) }, defaults);
+        const prepared: PreparedConnection = await prepareConnection(args, { io, env: io.env, ui: await createUi(io) }, defaults);
         return {
           ...prepared,
           async connect(connectOptions) {

@@ -132,7 +132,7 @@ describe('MQTT v5 through mq broker', () => {
       '--payload-format-indicator', '--response-topic', 'props/reply', '--correlation-data', 'cd-1', '--message-expiry', '60']);
     assert.deepEqual([published.code, published.stderr], [0, '']);
     const f = await finished(formatted);
-    // mq prints user properties grouped by key (README); live messages keep the full expiry.
+    // mq prints user properties grouped by key (docs/sub.md); live messages keep the full expiry.
     assert.deepEqual([f.code, f.stdout, f.stderr], [0, 'props/t|text/plain|props/reply|a:1 a:3 b:2|1|cd-1|60|hello\n', '']);
     const j = await finished(json);
     assert.equal(j.code, 0, j.stderr);

@@ -45,3 +45,12 @@ test('without an rc file cosmiconfig is not loaded (a pass of stat calls finds n
     assert.ok(packagesThatRan(['pub', '-p', port, '-t', 't', '-m', 'x'], dir).has('cosmiconfig'), `${file} should load cosmiconfig`);
   }
 });
+
+test('with output to pipes chalk is not loaded; with FORCE_COLOR it is', async () => {
+  const port = String(await freePort());
+  assert.ok(!packagesThatRan(['pub', '-p', port, '-t', 't', '-m', 'x']).has('chalk'));
+  const dir = tempDir('mq-cov-');
+  const coloured = spawnSync(process.execPath, [MQ, 'pub', '-p', port, '-t', 't', '-m', 'x'], { env: { ...testEnv(), NO_COLOR: undefined, FORCE_COLOR: '1', NODE_V8_COVERAGE: dir }, cwd: tempDir(), input: '', encoding: 'utf8' });
+  assert.match(readFileSync(path.join(dir, readdirSync(dir)[0]!), 'utf8'), /"functionName":"node_modules\/chalk\//);
+  assert.ok(coloured.stderr.startsWith('\u001b[31mError: \u001b[39m'), JSON.stringify(coloured.stderr));
+});

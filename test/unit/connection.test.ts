@@ -159,6 +159,15 @@ describe('rc profiles and validation', () => {
     assert.deepEqual(selectProfile(rc, '/f'), { layer: { host: 'top', port: 2 }, profile: 'dev' });
     assert.deepEqual(selectProfile({ host: 'a' }, '/f'), { layer: { host: 'a' } });
   });
+  test('a profile\'s URL wins over the top level\'s host, port, credentials and ws (the documented prod example)', () => {
+    const docs = { host: 'localhost', port: 1884, username: 'dev', ws: true, keepalive: 30,
+      profiles: { prod: { url: 'mqtts://broker.example.com', username: 'ops' }, creds: { url: 'mqtt://u:p@b.example:1999/t' } } };
+    assert.deepEqual(selectProfile(docs, '/f', 'prod'),
+      { layer: { port: 1884, keepalive: 30, url: 'mqtts://broker.example.com', username: 'ops' }, profile: 'prod' });
+    assert.deepEqual(selectProfile(docs, '/f', 'creds'), { layer: { keepalive: 30, url: 'mqtt://u:p@b.example:1999/t' }, profile: 'creds' });
+    const resolved = resolveConnection(input({ rc: { layer: selectProfile(docs, '/f', 'prod').layer, file: '/f', profile: 'prod' } }));
+    assert.deepEqual([resolved.settings.host, resolved.settings.transport, resolved.settings.username], ['broker.example.com', 'mqtts', 'ops']);
+  });
   test('errors name the file, the key or profile', () => {
     assert.throws(() => selectProfile(rc, '/f', 'staging'), /Unknown profile "staging" in \/f; known profiles: prod, dev\./);
     assert.throws(() => selectProfile({ hots: 'x' }, '/f'), /\/f: unknown key "hots" in the top level; did you mean "host"\?/);
@@ -272,7 +281,7 @@ describe('the connection table: flags, flag layer and ps redaction come from one
     });
     assert.equal(flagsLayer({ pw: '' }).password, undefined);
   });
-  test('every setting has a label, and the env names are the MQ_ names the README lists', () => {
+  test('every setting has a label, and the env names are the MQ_ names docs/configuration.md lists', () => {
     assert.deepEqual(SETTINGS.map((s) => [s.key, s.flag, s.env ?? null]), [
       ['host', '-h', 'MQ_HOST'], ['port', '-p', 'MQ_PORT'], ['transport', '-L/--ws', null], ['unix', '--unix', 'MQ_UNIX'],
       ['username', '-u', 'MQ_USERNAME'], ['password', '-P', 'MQ_PASSWORD'], ['clientId', '-i', 'MQ_CLIENT_ID'],

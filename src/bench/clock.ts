@@ -20,7 +20,32 @@ export function clockDomain(): number {
   } catch {
     // Not Linux: the host name alone.
   }
-  return createHash('sha256').update(`${hostname()}\n${boot}`).digest().readUInt32BE(0);
+  return domainOf(`${hostname()}\n${boot}`);
+}
+
+function domainOf(text: string): number {
+  return createHash('sha256').update(text).digest().readUInt32BE(0);
+}
+
+/**
+ * This host's clock as bench sees it: the monotonic clock, its domain, and (tests only) a skew.
+ * An agent told to behave as its own host (MQ_TEST_BENCH_HOST, MQ_TEST_BENCH_CLOCK_SKEW_MS) gets
+ * a domain of its own and a clock that many ms ahead, so one machine can play several.
+ */
+export interface HostClock {
+  domain: number;
+  /** ns added to the monotonic clock (0 but in tests). */
+  skewNs: bigint;
+  now(): bigint;
+}
+
+export function hostClock(test: { host?: string; skewMs?: number } = {}): HostClock {
+  const skewNs = BigInt(Math.round((test.skewMs ?? 0) * 1e6));
+  return {
+    domain: test.host !== undefined ? domainOf(`mq test host\n${test.host}`) : clockDomain(),
+    skewNs,
+    now: skewNs === 0n ? nowNs : () => nowNs() + skewNs,
+  };
 }
 
 const TWO_32 = 0x1_0000_0000;
@@ -36,8 +61,9 @@ export class RelativeClock {
   private readonly baseLo: number;
   private readonly perfBase: number;
 
-  constructor() {
-    this.base = nowNs();
+  /** `skewNs`: the host clock's skew (HostClock.skewNs), so times agree with the main thread's. */
+  constructor(skewNs = 0n) {
+    this.base = nowNs() + skewNs;
     this.perfBase = performance.now();
     this.baseHi = Number(this.base >> 32n);
     this.baseLo = Number(this.base & 0xffff_ffffn);
@@ -66,7 +92,11 @@ export class RelativeClock {
   }
 }
 
-/** A bigint time as high and low 32 bits (for headers written outside the hot path and tests). */
+/**
+ * A bigint time as high and low 32 bits (for headers written outside the hot path and tests).
+ * Negative times too: the high half is then negative and the low one in [0, 2^32), so that
+ * join(hi - c.hi, lo - c.lo) subtracts a correction c exactly.
+ */
 export function splitNs(ns: bigint): { hi: number; lo: number } {
   return { hi: Number(ns >> 32n), lo: Number(ns & 0xffff_ffffn) };
 }

@@ -2,7 +2,7 @@
 // `mq pub` costs, and Node resolves and compiles a bundle several times faster than hundreds of
 // separate modules. Type checking is `npm run typecheck` (tsc).
 import { build } from 'esbuild';
-import { rmSync } from 'node:fs';
+import { copyFileSync, rmSync } from 'node:fs';
 
 /**
  * string-width builds an Intl.Segmenter and large Unicode regexes when it is evaluated (30-60 ms of
@@ -73,3 +73,6 @@ await build({
   // Bundled CommonJS dependencies call require() for Node built-ins.
   banner: { js: "import { createRequire as __mqCreateRequire } from 'node:module'; const require = __mqCreateRequire(import.meta.url);" },
 });
+
+// The HTML report of mq bench (--html) inlines uPlot: its two files go beside the bundle, read only then.
+for (const file of ['uPlot.iife.min.js', 'uPlot.min.css']) copyFileSync(`node_modules/uplot/dist/${file}`, `dist/${file}`);

@@ -95,7 +95,7 @@ export class RelativeClock {
 /**
  * A bigint time as high and low 32 bits (for headers written outside the hot path and tests).
  * Negative times too: the high half is then negative and the low one in [0, 2^32), so that
- * join(hi - c.hi, lo - c.lo) subtracts a correction c exactly.
+ * join(hi + c.hi, lo + c.lo) adds a correction c exactly.
  */
 export function splitNs(ns: bigint): { hi: number; lo: number } {
   return { hi: Number(ns >> 32n), lo: Number(ns & 0xffff_ffffn) };

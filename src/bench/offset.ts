@@ -66,10 +66,11 @@ export interface DomainClock {
 }
 
 /**
- * What an agent on host `own` subtracts from (its receive time - a header's send time) for a
- * message stamped on another host's clock: its own offset minus that host's. Each host's offset is
- * the best-measured one of its agents. Keys are clock domains, values ns as decimal strings (they
- * travel in JSON); the own host has no entry: its latencies need no correction.
+ * What an agent on host `own` adds to a timestamp of another host's clock to put it on its own:
+ * its own offset minus that host's (t_own = t_controller + own offset = t_other - other offset +
+ * own offset). Each host's offset is the best-measured one of its agents. Keys are clock domains,
+ * values ns as decimal strings (they travel in JSON); the own host has no entry: its latencies
+ * need no correction.
  */
 export function corrections(clocks: readonly DomainClock[], own: number): Record<string, string> {
   const best = bestPerDomain(clocks);

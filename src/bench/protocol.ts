@@ -25,8 +25,8 @@ export interface WorkerInit {
   /** HostClock.skewNs as a decimal string (0 but for an agent that plays another host in tests). */
   clockSkewNs: string;
   /**
-   * Per clock domain of another host (decimal key), the ns to subtract from a latency measured
-   * against that host's timestamps (offset.ts corrections()): agents only.
+   * Per clock domain of another host (decimal key), the ns to add to that host's timestamps to put
+   * them on this host's clock (offset.ts corrections()): agents only.
    */
   corrections: Record<string, string>;
   /** Connections per second for this worker, undefined = as fast as accepted. */

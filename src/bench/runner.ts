@@ -60,7 +60,7 @@ export interface RunOptions {
   /** Shared by every agent of one run, so subscribers know its messages. */
   runId?: number;
   clock?: HostClock;
-  /** Clock domain -> ns to subtract from cross-host latencies (offset.ts corrections()). */
+  /** Clock domain -> ns that put that host's timestamps on this host's clock (offset.ts corrections()). */
   corrections?: Record<string, string>;
   /** Messages each subscriber of the run should get (all agents' publishers); null: no scheduled end. */
   messagesPerSubscriber?: number | null;

@@ -31,7 +31,7 @@ const { plan } = init;
 const port = parentPort!;
 const counters = emptyCounters();
 const histograms = { endToEnd: createHistogram(), endToEndCrossHost: createHistogram(), publishToAck: createHistogram(), connect: createHistogram() };
-/** Per clock domain of another host, the correction (clock.ts halves) subtracted from its timestamps. */
+/** Per clock domain of another host, the correction (clock.ts halves) that puts its timestamps on this host's clock. */
 const corrections = new Map(Object.entries(init.corrections).map(([domain, ns]) => [Number(domain), splitNs(BigInt(ns))]));
 
 type Role = 'pub' | 'sub' | 'conn';
@@ -402,7 +402,7 @@ function attachReceiver(bench: BenchClient, client: MqttClient): void {
     const sameHost = header.clockDomain === init.clockDomain;
     const correction = sameHost ? undefined : corrections.get(header.clockDomain);
     const intended = sameHost ? clock.join(header.intendedHi, header.intendedLo)
-      : correction ? clock.join(header.intendedHi - correction.hi, header.intendedLo - correction.lo) : undefined;
+      : correction ? clock.join(header.intendedHi + correction.hi, header.intendedLo + correction.lo) : undefined;
     // Plain mq bench measures the messages intended for the window; mq bench sub what arrives in it.
     const at = ownRunOnly && intended !== undefined ? intended : now;
     if (at < windowStart || (windowEnd !== undefined && at >= windowEnd)) return;

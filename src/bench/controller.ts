@@ -30,6 +30,8 @@ const PING_TIMEOUT_MS = 3000;
 const ACCEPT_TIMEOUT_MS = 10_000;
 /** The common start is this far ahead of the moment every agent is ready: time for the start message to arrive. */
 const START_LEAD_NS = 1_500_000_000n;
+/** An agent's will counts once the control connection is still up this long after it. */
+const GONE_CONFIRM_MS = 500;
 /** After the drain, agents close their clients and send their results: this long at most. */
 const RESULT_GRACE_MS = 15_000;
 
@@ -101,7 +103,8 @@ export async function runController(input: ControllerInput, ctx: Context): Promi
   const channel = new ControlChannel<ToController & { type: string }>(connection);
 
   const lost = connection.failed.catch((error: unknown) => {
-    throw new ConnectionLostError(`Lost the control connection to ${label} (${error instanceof Error ? error.message : String(error)}): the agents can no longer be reached, and their results are lost.`, {
+    throw new ConnectionLostError(`Lost the control connection to ${label}: the agents can no longer be reached, and their results are lost.`, {
+      cause: error,
       hint: 'The agents finish their share and wait for the next run; start the run again once the control broker is back.',
     });
   });
@@ -125,7 +128,15 @@ export async function runController(input: ControllerInput, ctx: Context): Promi
         const known = hellos.get(message.name);
         if (known?.instance === message.instance) hellos.delete(message.name);
         const member = members.get(message.name);
-        if (member && member.hello.instance === message.instance) member.gone = true;
+        // A broker that shuts down publishes every will before it drops us: an agent counts as
+        // gone only if the control connection outlives its will by a moment.
+        if (member && member.hello.instance === message.instance) {
+          setTimeout(() => {
+            if (!connection.client.connected) return;
+            member.gone = true;
+            wake();
+          }, GONE_CONFIRM_MS).unref();
+        }
         break;
       }
       case 'pong': {

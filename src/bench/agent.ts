@@ -11,7 +11,7 @@ import { brokerLabel } from '../connection/errors.js';
 import type { Context } from '../context.js';
 import { MqError, UsageError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { hostClock } from './clock.js';
+import { hostClock, wallNowMs } from './clock.js';
 import { ControlChannel, controlTopics, DEFAULT_CONTROL_PREFIX, toWire, topicPartProblem, type RunPlan, type ToAgent, type ToController } from './control.js';
 import type { Counters } from './counters.js';
 import { size } from './split.js';
@@ -151,7 +151,7 @@ export async function runAgentCommand(args: AgentArgs, ctx: Context): Promise<vo
         hello();
         break;
       case 'ping':
-        reply(message.controller, { type: 'pong', name, seq: message.seq, mono: String(clock.now()), wallMs: performance.timeOrigin + performance.now() + (test.skewMs ?? 0) });
+        reply(message.controller, { type: 'pong', name, seq: message.seq, mono: String(clock.now()), wallMs: wallNowMs() + (test.skewMs ?? 0) });
         break;
       case 'plan': {
         if (message.version !== test.version) {

@@ -10,6 +10,41 @@ import { hostname } from 'node:os';
 export const nowNs: () => bigint = process.hrtime.bigint;
 
 /**
+ * The wall clock in ms since the epoch, to the microsecond: the monotonic clock from an anchor
+ * taken at the edge of a Date.now() millisecond (re-taken each minute, so NTP steps show).
+ * performance.timeOrigin + performance.now() is not that: the origin is read at process start,
+ * and on a busy machine it was seen several ms off.
+ */
+export function wallNowMs(): number {
+  if (!anchor || nowNs() - anchor.mono > 60_000_000_000n) anchor = takeAnchor();
+  return anchor.wallMs + Number(nowNs() - anchor.mono) / 1e6;
+}
+
+/**
+ * Date.now() ticks over between two reads; the monotonic clock brackets them. A bracket wider
+ * than 50 µs (the thread was descheduled in between, on a busy machine) is tried again, a few times.
+ */
+function takeAnchor(): { wallMs: number; mono: bigint } {
+  let best: { wallMs: number; mono: bigint; width: bigint } | undefined;
+  for (let attempt = 0; attempt < 10 && !(best && best.width < 50_000n); attempt++) {
+    const start = Date.now();
+    let before = nowNs();
+    let edge = start;
+    let after = before;
+    while (edge === start) {
+      before = after;
+      edge = Date.now();
+      after = nowNs();
+    }
+    const width = after - before;
+    if (!best || width < best.width) best = { wallMs: edge, mono: before + width / 2n, width };
+  }
+  return { wallMs: best!.wallMs, mono: best!.mono };
+}
+
+let anchor: { wallMs: number; mono: bigint } | undefined;
+
+/**
  * A 32-bit tag for this host's monotonic clock (host name and, on Linux, the boot id): a
  * timestamp from another host, or from before a reboot, is not comparable and gives no latency.
  */

@@ -12,7 +12,7 @@ import type { TlsFiles } from '../connection/session.js';
 import type { Context } from '../context.js';
 import { ConnectionLostError, InterruptedError, MqError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { nowNs } from './clock.js';
+import { nowNs, wallNowMs } from './clock.js';
 import { ControlChannel, controlTopics, fromWire, type RunPlan, type ToController, type WireResult } from './control.js';
 import { totalCounters, type Counters } from './counters.js';
 import { createHistogram, latencyReport } from './histogram.js';
@@ -26,6 +26,9 @@ import { messagesPerSubscriber, size, splitClients, type AgentShare } from './sp
 
 /** Round trips per agent for its clock offset (before the run; half as many after it, for the drift). */
 const PINGS = 8;
+/** While the best round trip is above this (a busy machine or network), up to MAX_PINGS round trips. */
+const GOOD_RTT_NS = 2_000_000;
+const MAX_PINGS = 32;
 const PING_TIMEOUT_MS = 3000;
 const ACCEPT_TIMEOUT_MS = 10_000;
 /** The common start is this far ahead of the moment every agent is ready: time for the start message to arrive. */
@@ -82,7 +85,6 @@ interface Member {
   result?: WireResult;
 }
 
-const wallNowMs = () => performance.timeOrigin + performance.now();
 const reading = (): ClockReading => ({ mono: nowNs(), wallMs: wallNowMs() });
 
 export async function runController(input: ControllerInput, ctx: Context): Promise<ControllerOutcome> {
@@ -176,7 +178,8 @@ export async function runController(input: ControllerInput, ctx: Context): Promi
         if (value !== undefined) finish(value);
         else if (interruptible && interrupted) finish('interrupted');
       };
-      if (deadlineMs !== undefined) timer = setTimeout(() => finish('deadline'), Math.max(0, deadlineMs - performance.now()));
+      // Unref'd: when the control connection is lost the wait is over, and no timer may hold the exit.
+      if (deadlineMs !== undefined) timer = setTimeout(() => finish('deadline'), Math.max(0, deadlineMs - performance.now())).unref();
       wake = test;
       test();
     });
@@ -211,7 +214,8 @@ export async function runController(input: ControllerInput, ctx: Context): Promi
     let pingSeq = 0;
     const measure = async (member: Member, rounds: number): Promise<ClockOffset> => {
       const samples: ClockSample[] = [];
-      for (let i = 0; i < rounds; i++) {
+      const enough = () => samples.length >= rounds && (estimateOffset(samples)!.rttNs <= GOOD_RTT_NS || samples.length >= MAX_PINGS);
+      for (let i = 0; i < MAX_PINGS && !enough(); i++) {
         const seq = pingSeq++;
         const key = `${member.hello.name}/${seq}`;
         const answered = new Promise<ClockSample>((resolve) => pongs.set(key, resolve));
@@ -295,8 +299,16 @@ export async function runController(input: ControllerInput, ctx: Context): Promi
         // Ctrl-C: the agents stop and report what ran; a second Ctrl-C stops waiting for them.
         for (const name of members.keys()) send(name, { type: 'stop' });
         deadline = performance.now() + RESULT_GRACE_MS;
-        const second = new Promise<void>((resolve) => { ctx.io.on('SIGINT', resolve); ctx.io.on('SIGTERM', resolve); });
-        outcome = await Promise.race([until(done, deadline, false), second.then(() => 'interrupted' as const)]);
+        let onSecond = () => {};
+        const second = new Promise<void>((resolve) => { onSecond = resolve; });
+        ctx.io.on('SIGINT', onSecond);
+        ctx.io.on('SIGTERM', onSecond);
+        try {
+          outcome = await Promise.race([until(done, deadline, false), second.then(() => 'interrupted' as const)]);
+        } finally {
+          ctx.io.off('SIGINT', onSecond);
+          ctx.io.off('SIGTERM', onSecond);
+        }
       }
     } finally {
       clearInterval(live);
@@ -337,7 +349,7 @@ export async function runController(input: ControllerInput, ctx: Context): Promi
 }
 
 function timeout(ms: number): Promise<undefined> {
-  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms));
+  return new Promise((resolve) => setTimeout(() => resolve(undefined), ms).unref());
 }
 
 /** An agent's row: its clients' counts and main percentiles, and its clock. */

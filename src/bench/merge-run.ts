@@ -33,7 +33,7 @@ export async function runMergeCommand(args: MergeArgs, ctx: Context): Promise<vo
     } catch (error) {
       throw new MqError(`${file} is not JSON (${(error as Error).message}); give reports written by mq bench --json.`);
     }
-    inputs.push({ name: uniqueName(path.basename(file, '.json'), inputs), report });
+    inputs.push({ name: uniqueName(path.basename(file, '.json'), inputs), file, report });
   }
   await deliver(mergeReports(inputs), args, ctx);
 }

@@ -27,8 +27,10 @@ export function mergeResults(results: readonly BenchResult[]): BenchResult {
 }
 
 export interface NamedReport {
-  /** How the report is called in the merged one's agent rows (its file name). */
+  /** How the report is called in the merged one's agent rows (its file name without .json). */
   name: string;
+  /** Where it came from, for messages (default: the name). */
+  file?: string;
   report: BenchReport;
 }
 
@@ -39,7 +41,8 @@ export interface NamedReport {
  */
 export function mergeProblem(inputs: readonly NamedReport[]): string | undefined {
   if (inputs.length < 2) return 'give two reports or more to merge';
-  for (const { name, report } of inputs) {
+  for (const { name: row, file, report } of inputs) {
+    const name = file ?? row;
     if (report?.tool !== 'mq bench') return `${name} is not an mq bench JSON report (written by mq bench --json)`;
     for (const kind of LATENCY_KINDS) {
       const l = report.latency?.[kind];
@@ -57,7 +60,7 @@ export function mergeProblem(inputs: readonly NamedReport[]): string | undefined
     for (const [field, text] of Object.entries(describe) as [keyof typeof describe, (r: BenchReport) => string][]) {
       const a = field === 'mode' ? first!.report.mode : first!.report.config[field];
       const b = field === 'mode' ? other.report.mode : other.report.config[field];
-      if (a !== b) return `${first!.name} is ${text(first!.report)} and ${other.name} ${text(other.report)}: only runs of the same ${field === 'mode' ? 'mode' : field === 'qos' ? 'QoS' : 'payload size'} can be merged`;
+      if (a !== b) return `${first!.file ?? first!.name} is ${text(first!.report)} and ${other.file ?? other.name} ${text(other.report)}: only runs of the same ${field === 'mode' ? 'mode' : field === 'qos' ? 'QoS' : 'payload size'} can be merged`;
     }
   }
   return undefined;

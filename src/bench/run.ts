@@ -17,7 +17,7 @@ import type { Resolved } from '../connection/resolve.js';
 import type { ConnectionSettings } from '../connection/settings.js';
 import type { Context } from '../context.js';
 import { InterruptedError, MqError, UsageError } from '../errors.js';
-import { nowNs } from './clock.js';
+import { nowNs, wallNowMs } from './clock.js';
 import { DEFAULT_CONTROL_PREFIX, topicPartProblem } from './control.js';
 import { buildPlan, parseStartAt, type BenchFlags, type BenchMode } from './plan.js';
 import type { Target, WorkerInit } from './protocol.js';
@@ -143,10 +143,10 @@ export async function deliver(report: BenchReport, args: { json?: boolean; html?
 /** --start-at on one machine: t0 on this host's clock once every client is connected. */
 function startAtHere(startAtMs: number, ctx: Context): () => Promise<bigint> {
   return async () => {
-    const wait = startAtMs - (performance.timeOrigin + performance.now());
+    const wait = startAtMs - wallNowMs();
     if (wait < 0) ctx.ui.warn(`The --start-at time passed ${(-wait / 1000).toFixed(1)} s ago while the clients connected; starting now.`);
     else ctx.ui.info(`Starting at ${new Date(startAtMs).toISOString()} (in ${(wait / 1000).toFixed(1)} s).`);
-    return nowNs() + BigInt(Math.round(Math.max(wait, 50) * 1e6));
+    return nowNs() + BigInt(Math.round((wait >= 0 ? wait : 50) * 1e6));
   };
 }
 

@@ -8,7 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { Context } from '../context.js';
 import { ConnectionError, MqError } from '../errors.js';
 import type { Spinner } from '../ui.js';
-import { hostClock, type HostClock } from './clock.js';
+import { hostClock, wallNowMs, type HostClock } from './clock.js';
 import { emptyCounters, sumReasons, totalCounters, type Counters } from './counters.js';
 import { addEncoded, createHistogram, summarize, type Histogram } from './histogram.js';
 import type { FromWorker, HistogramDeltas, Target, ToWorker, WorkerInit } from './protocol.js';
@@ -187,6 +187,8 @@ export async function runBench(
   let connectTimer: NodeJS.Timeout | undefined;
   let progressTimer: NodeJS.Timeout | undefined;
   let t0 = 0n;
+  /** The second the next tick closes: what comes in before it belongs to that second. */
+  let nextTick = 0;
 
   // The timeline: a sample each second. Before t0 is known (connecting) samples wait with their time.
   let sampled = { sent: 0, acked: 0, received: 0 };
@@ -295,6 +297,7 @@ export async function runBench(
       scheduleTick(second + 1);
     };
     const scheduleTick = (second: number) => {
+      nextTick = second;
       const wait = Number(t0 + BigInt(second) * 1_000_000_000n - nowNs()) / 1e6;
       tickTimer = setTimeout(() => tick(second), Math.max(0, wait));
     };
@@ -371,9 +374,9 @@ export async function runBench(
     if (t0 === 0n) t0 = end;
     placeEarly();
     const last = takeSample();
-    timeline.add(Math.max(0, Math.ceil(Number(end - t0) / 1e9)), last.delta, last.connected, last.histogram);
+    timeline.add(nextTick > 0 ? nextTick : Math.max(0, Math.ceil(Number(end - t0) / 1e9)), last.delta, last.connected, last.histogram);
     // This host's wall clock at the start of the window.
-    const windowStartMs = performance.timeOrigin + performance.now() + Number(t0 + BigInt(Math.round(plan.warmupNs)) - end) / 1e6;
+    const windowStartMs = wallNowMs() + Number(t0 + BigInt(Math.round(plan.warmupNs)) - end) / 1e6;
     return {
       counters: total(),
       latency,

@@ -11,7 +11,7 @@ export const nowNs: () => bigint = process.hrtime.bigint;
 
 /**
  * The wall clock in ms since the epoch, to the microsecond: the monotonic clock from an anchor
- * taken at the edge of a Date.now() millisecond (re-taken each minute, so NTP steps show).
+ * taken at the edges of Date.now() milliseconds (re-taken each minute, so NTP steps show).
  * performance.timeOrigin + performance.now() is not that: the origin is read at process start,
  * and on a busy machine it was seen several ms off.
  */
@@ -21,12 +21,13 @@ export function wallNowMs(): number {
 }
 
 /**
- * Date.now() ticks over between two reads; the monotonic clock brackets them. A bracket wider
- * than 50 µs (the thread was descheduled in between, on a busy machine) is tried again, a few times.
+ * Date.now() ticks over between two reads, which the monotonic clock brackets. Of several such
+ * edges, the median one: on a virtual machine single edges were seen up to a millisecond away
+ * from the others (the wall clock adjusted under the guest, or a thread descheduled in between).
  */
 function takeAnchor(): { wallMs: number; mono: bigint } {
-  let best: { wallMs: number; mono: bigint; width: bigint } | undefined;
-  for (let attempt = 0; attempt < 10 && !(best && best.width < 50_000n); attempt++) {
+  const edges: { wallMs: number; mono: bigint; skew: bigint }[] = [];
+  for (let i = 0; i < 7; i++) {
     const start = Date.now();
     let before = nowNs();
     let edge = start;
@@ -36,10 +37,12 @@ function takeAnchor(): { wallMs: number; mono: bigint } {
       edge = Date.now();
       after = nowNs();
     }
-    const width = after - before;
-    if (!best || width < best.width) best = { wallMs: edge, mono: before + width / 2n, width };
+    const mono = before + (after - before) / 2n;
+    edges.push({ wallMs: edge, mono, skew: BigInt(edge) * 1_000_000n - mono });
   }
-  return { wallMs: best!.wallMs, mono: best!.mono };
+  edges.sort((a, b) => (a.skew < b.skew ? -1 : a.skew > b.skew ? 1 : 0));
+  const median = edges[3]!;
+  return { wallMs: median.wallMs, mono: median.mono };
 }
 
 let anchor: { wallMs: number; mono: bigint } | undefined;

@@ -333,7 +333,7 @@ export async function runController(input: ControllerInput, ctx: Context): Promi
       result: merged,
       rows,
       missing: [...members.values()].filter((m) => !m.result).map((m) => m.hello.name),
-      crossHostUncertaintyMs: crossHostUncertaintyNs(clocks) / 1e6,
+      crossHostUncertaintyMs: round(crossHostUncertaintyNs(clocks) / 1e6, 3),
       brokers: [...new Set(reported.flatMap((m) => m.result!.brokers))],
       protocolVersion: first?.protocolVersion ?? input.control.settings.protocolVersion,
       keepalive: first?.keepalive ?? input.control.settings.keepalive,

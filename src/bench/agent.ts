@@ -89,12 +89,13 @@ export async function runAgentCommand(args: AgentArgs, ctx: Context): Promise<vo
     let stop!: () => void;
     const stopped = new Promise<void>((resolve) => { stop = resolve; });
     const clients = size(run.share.publishers) + size(run.share.subscribers) + size(run.share.idle);
+    // This machine's threads, and its part of --connect-rate.
+    const { connectRate: _whole, ...rest } = run.plan;
     const plan = {
-      ...run.plan,
+      ...rest,
       workers: Math.max(1, Math.min(run.workers ?? os.availableParallelism(), clients)),
       ...(run.share.connectRate !== undefined ? { connectRate: run.share.connectRate } : {}),
     };
-    if (run.share.connectRate === undefined) delete (plan as { connectRate?: number }).connectRate;
     const state = {
       controller,
       start,

@@ -29,20 +29,28 @@ _mq_spec() {
       _mq_valued='--hash -H --iterations -I'
       _mq_subs='' ;;
     'bench')
-      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json --rate --interval -I --size -s --topic -t --retain -r -M --count --qos -q --warmup --drain --subscribers'
-      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --rate --interval -I --size -s --topic -t -M --count --qos -q --warmup --drain --subscribers'
-      _mq_subs='pub sub conn' ;;
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json --html --start-at --agents --agents-timeout --rate --interval -I --size -s --topic -t --retain -r -M --count --qos -q --warmup --drain --control-url --control-prefix --subscribers'
+      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --html --start-at --agents --agents-timeout --rate --interval -I --size -s --topic -t -M --count --qos -q --warmup --drain --control-url --control-prefix --subscribers'
+      _mq_subs='pub sub conn agent merge' ;;
     'bench pub')
-      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json --rate --interval -I --size -s --topic -t --retain -r -M --count --qos -q --warmup --drain'
-      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --rate --interval -I --size -s --topic -t -M --count --qos -q --warmup --drain'
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json --html --start-at --agents --agents-timeout --rate --interval -I --size -s --topic -t --retain -r -M --count --qos -q --warmup --drain --control-url --control-prefix'
+      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --html --start-at --agents --agents-timeout --rate --interval -I --size -s --topic -t -M --count --qos -q --warmup --drain --control-url --control-prefix'
       _mq_subs='' ;;
     'bench sub')
-      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json --qos -q --warmup --drain --topic -t --count'
-      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --qos -q --warmup --drain --topic -t --count'
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json --html --start-at --agents --agents-timeout --qos -q --warmup --drain --control-url --control-prefix --topic -t --count'
+      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --html --start-at --agents --agents-timeout --qos -q --warmup --drain --control-url --control-prefix --topic -t --count'
       _mq_subs='' ;;
     'bench conn')
-      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json'
-      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers'
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --json --html --start-at --agents --agents-timeout --control-url --control-prefix'
+      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers --html --start-at --agents --agents-timeout --control-url --control-prefix'
+      _mq_subs='' ;;
+    'bench agent')
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --url -L --control-url --control-prefix --name'
+      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --control-url --control-prefix --name'
+      _mq_subs='' ;;
+    'bench merge')
+      _mq_flags='--debug -d --quiet --help --version --host -h --port -p --ws --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --nodelay --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --will-retain --url -L --json --html'
+      _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --will-topic --will-payload --will-qos --url -L --html'
       _mq_subs='' ;;
     'broker')
       _mq_flags='--debug -d --quiet --help --version --port -p --host --password-file --allow-anonymous --cert --key --cafile --tls-port --ws-port --max-connections --max-packet-size --max-inflight-messages --connect-timeout --config-file -c --verbose -v --log-type'
@@ -174,6 +182,34 @@ _mq_value() {
     'bench conn --tls-version') _mq_kind=choices _mq_choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
     'bench conn --tls-keylog') _mq_kind=file ;;
     'bench conn --will-qos') _mq_kind=choices _mq_choices='0 1 2' ;;
+    'bench agent --unix') _mq_kind=file ;;
+    'bench agent --password-file') _mq_kind=file ;;
+    'bench agent --protocol-version'|'bench agent -V') _mq_kind=choices _mq_choices='31 311 5' ;;
+    'bench agent --profile') _mq_kind=profile ;;
+    'bench agent --config') _mq_kind=file ;;
+    'bench agent -o') _mq_kind=file ;;
+    'bench agent --cafile') _mq_kind=file ;;
+    'bench agent --capath') _mq_kind=file ;;
+    'bench agent --cert') _mq_kind=file ;;
+    'bench agent --key') _mq_kind=file ;;
+    'bench agent --tls-version') _mq_kind=choices _mq_choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+    'bench agent --tls-keylog') _mq_kind=file ;;
+    'bench agent --will-qos') _mq_kind=choices _mq_choices='0 1 2' ;;
+    'bench merge --unix') _mq_kind=file ;;
+    'bench merge --password-file') _mq_kind=file ;;
+    'bench merge --protocol-version'|'bench merge -V') _mq_kind=choices _mq_choices='31 311 5' ;;
+    'bench merge --profile') _mq_kind=profile ;;
+    'bench merge --config') _mq_kind=file ;;
+    'bench merge -o') _mq_kind=file ;;
+    'bench merge --cafile') _mq_kind=file ;;
+    'bench merge --capath') _mq_kind=file ;;
+    'bench merge --cert') _mq_kind=file ;;
+    'bench merge --key') _mq_kind=file ;;
+    'bench merge --tls-version') _mq_kind=choices _mq_choices='tlsv1.3 tlsv1.2 tlsv1.1' ;;
+    'bench merge --tls-keylog') _mq_kind=file ;;
+    'bench merge --will-qos') _mq_kind=choices _mq_choices='0 1 2' ;;
+    'bench merge #1') _mq_kind=text ;;
+    'bench merge #'*) _mq_kind=text ;;
     'broker --password-file') _mq_kind=file ;;
     'broker --cert') _mq_kind=file ;;
     'broker --key') _mq_kind=file ;;

@@ -409,7 +409,11 @@ _mq__bench() {
     '*--id-prefix=[Client ids are <prefix><pub|sub|conn>-<n>]:id-prefix: ' \
     '*--id-offset=[First client number n (for several machines on one broker)]:id-offset: ' \
     '*--workers=[Worker threads sharing the clients]:workers: ' \
-    '--json[Write the JSON report (configuration, system, counters, percentiles) to stdout]' \
+    '--json[Write the JSON report (configuration, system, counters, percentiles, histograms) to stdout]' \
+    '*--html=[Write a self-contained HTML report with charts to this file]:html: ' \
+    '*--start-at=[Start publishing at this time (RFC 3339 or epoch seconds), so runs launched apart share one window]:start-at: ' \
+    '*--agents=[Run over this many `mq bench agent`s (other machines) instead of here]:agents: ' \
+    '*--agents-timeout=[Seconds to wait for the agents]:agents-timeout: ' \
     '*--rate=[Messages per second over all publishers]:rate: ' \
     '*--interval=[Instead of --rate: ms between two messages of one publisher]:interval: ' \
     '*-I+[Instead of --rate: ms between two messages of one publisher]:interval: ' \
@@ -425,6 +429,8 @@ _mq__bench() {
     '*-q+[QoS of publishes and subscriptions: 0, 1 or 2]:qos:(0 1 2)' \
     '*--warmup=[Seconds at the start left out of the results]:warmup: ' \
     '*--drain=[Seconds to wait at the end for acks and messages in flight]:drain: ' \
+    '*--control-url=[Broker URL for coordination]:control-url: ' \
+    '*--control-prefix=[Topic prefix for coordination]:control-prefix: ' \
     '*--subscribers=[Subscribers, each receiving every publisher]:subscribers: ' \
     ': :->command' \
     '*:: :->argument' && ret=0
@@ -434,6 +440,8 @@ _mq__bench() {
         'pub:Publishers only: throughput and publish->ack latency'
         'sub:Subscribers only: receive rate, end-to-end latency, loss of another run'\''s messages'
         'conn:Connections only: connect rate, CONNECT->CONNACK latency, drops'
+        'agent:Run the clients of `mq bench ... --agents N` on this machine, run after run until Ctrl-C'
+        'merge:Merge JSON reports of separately launched runs into one, exactly'
       )
       _describe -t commands 'mq bench command' commands && ret=0
       ;;
@@ -443,6 +451,8 @@ _mq__bench() {
           'pub') _mq__bench__pub ;;
           'sub') _mq__bench__sub ;;
           'conn') _mq__bench__conn ;;
+          'agent') _mq__bench__agent ;;
+          'merge') _mq__bench__merge ;;
       esac
       ;;
   esac
@@ -508,7 +518,11 @@ _mq__bench__pub() {
     '*--id-prefix=[Client ids are <prefix><pub|sub|conn>-<n>]:id-prefix: ' \
     '*--id-offset=[First client number n (for several machines on one broker)]:id-offset: ' \
     '*--workers=[Worker threads sharing the clients]:workers: ' \
-    '--json[Write the JSON report (configuration, system, counters, percentiles) to stdout]' \
+    '--json[Write the JSON report (configuration, system, counters, percentiles, histograms) to stdout]' \
+    '*--html=[Write a self-contained HTML report with charts to this file]:html: ' \
+    '*--start-at=[Start publishing at this time (RFC 3339 or epoch seconds), so runs launched apart share one window]:start-at: ' \
+    '*--agents=[Run over this many `mq bench agent`s (other machines) instead of here]:agents: ' \
+    '*--agents-timeout=[Seconds to wait for the agents]:agents-timeout: ' \
     '*--rate=[Messages per second over all publishers]:rate: ' \
     '*--interval=[Instead of --rate: ms between two messages of one publisher]:interval: ' \
     '*-I+[Instead of --rate: ms between two messages of one publisher]:interval: ' \
@@ -523,7 +537,9 @@ _mq__bench__pub() {
     '*--qos=[QoS of publishes and subscriptions: 0, 1 or 2]:qos:(0 1 2)' \
     '*-q+[QoS of publishes and subscriptions: 0, 1 or 2]:qos:(0 1 2)' \
     '*--warmup=[Seconds at the start left out of the results]:warmup: ' \
-    '*--drain=[Seconds to wait at the end for acks and messages in flight]:drain: '
+    '*--drain=[Seconds to wait at the end for acks and messages in flight]:drain: ' \
+    '*--control-url=[Broker URL for coordination]:control-url: ' \
+    '*--control-prefix=[Topic prefix for coordination]:control-prefix: '
 }
 
 _mq__bench__sub() {
@@ -585,11 +601,17 @@ _mq__bench__sub() {
     '*--id-prefix=[Client ids are <prefix><pub|sub|conn>-<n>]:id-prefix: ' \
     '*--id-offset=[First client number n (for several machines on one broker)]:id-offset: ' \
     '*--workers=[Worker threads sharing the clients]:workers: ' \
-    '--json[Write the JSON report (configuration, system, counters, percentiles) to stdout]' \
+    '--json[Write the JSON report (configuration, system, counters, percentiles, histograms) to stdout]' \
+    '*--html=[Write a self-contained HTML report with charts to this file]:html: ' \
+    '*--start-at=[Start publishing at this time (RFC 3339 or epoch seconds), so runs launched apart share one window]:start-at: ' \
+    '*--agents=[Run over this many `mq bench agent`s (other machines) instead of here]:agents: ' \
+    '*--agents-timeout=[Seconds to wait for the agents]:agents-timeout: ' \
     '*--qos=[QoS of publishes and subscriptions: 0, 1 or 2]:qos:(0 1 2)' \
     '*-q+[QoS of publishes and subscriptions: 0, 1 or 2]:qos:(0 1 2)' \
     '*--warmup=[Seconds at the start left out of the results]:warmup: ' \
     '*--drain=[Seconds to wait at the end for acks and messages in flight]:drain: ' \
+    '*--control-url=[Broker URL for coordination]:control-url: ' \
+    '*--control-prefix=[Topic prefix for coordination]:control-prefix: ' \
     '*--topic=[Filter template: %i client number, %c client id]:topic: ' \
     '*-t+[Filter template: %i client number, %c client id]:topic: ' \
     '*--count=[Instead of --duration: stop after receiving this many messages]:count: '
@@ -654,7 +676,127 @@ _mq__bench__conn() {
     '*--id-prefix=[Client ids are <prefix><pub|sub|conn>-<n>]:id-prefix: ' \
     '*--id-offset=[First client number n (for several machines on one broker)]:id-offset: ' \
     '*--workers=[Worker threads sharing the clients]:workers: ' \
-    '--json[Write the JSON report (configuration, system, counters, percentiles) to stdout]'
+    '--json[Write the JSON report (configuration, system, counters, percentiles, histograms) to stdout]' \
+    '*--html=[Write a self-contained HTML report with charts to this file]:html: ' \
+    '*--start-at=[Start publishing at this time (RFC 3339 or epoch seconds), so runs launched apart share one window]:start-at: ' \
+    '*--agents=[Run over this many `mq bench agent`s (other machines) instead of here]:agents: ' \
+    '*--agents-timeout=[Seconds to wait for the agents]:agents-timeout: ' \
+    '*--control-url=[Broker URL for coordination]:control-url: ' \
+    '*--control-prefix=[Topic prefix for coordination]:control-prefix: '
+}
+
+_mq__bench__agent() {
+  local curcontext=$curcontext state state_descr line
+  typeset -A opt_args
+  _arguments -S \
+    '(--debug -d)--debug[Trace MQTT packets and show stack traces on stderr]' \
+    '(--debug -d)-d[Trace MQTT packets and show stack traces on stderr]' \
+    '--quiet[Print no warnings or status, only errors]' \
+    '--help[Show help]' \
+    '--version[Show version number]' \
+    '*--host=[Broker host]:host: ' \
+    '*-h+[Broker host]:host: ' \
+    '*--port=[Broker port]:port: ' \
+    '*-p+[Broker port]:port: ' \
+    '--ws[Use the WebSocket transport]' \
+    '*--unix=[Connect through this unix socket]:unix:_files' \
+    '*--username=[Username]:username: ' \
+    '*-u+[Username]:username: ' \
+    '*--pw=[Password (prefer MQ_PASSWORD or --password-file; -P alone prompts)]:pw: ' \
+    '*-P+[Password (prefer MQ_PASSWORD or --password-file; -P alone prompts)]:pw: ' \
+    '*--password-file=[Read the password from the first line of this file]:password-file:_files' \
+    '*--keepalive=[Keepalive in seconds (5-65535)]:keepalive: ' \
+    '*-k+[Keepalive in seconds (5-65535)]:keepalive: ' \
+    '*--session-expiry=[Session expiry interval in seconds (v5; -1 = never)]:session-expiry: ' \
+    '*-x+[Session expiry interval in seconds (v5; -1 = never)]:session-expiry: ' \
+    '*--protocol-version=[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
+    '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
+    '*-A+[Bind the local socket to this address]:A: ' \
+    '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
+    '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
+    '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
+    '*--connect-timeout=[Seconds to wait for the broker to accept]:connect-timeout: ' \
+    '*--profile=[Use this profile from the rc file]:profile:_mq_profiles' \
+    '*--config=[Load this rc file instead of searching for one]:config:_files' \
+    '*-o+[Read options from a file, one option and its value per line (mosquitto 2.1)]:o:_files' \
+    '*--cafile=[CA certificates to trust (enables TLS)]:cafile:_files' \
+    '*--capath=[Folder of CA certificates to trust (enables TLS)]:capath:_files' \
+    '*--cert=[Client certificate (PEM)]:cert:_files' \
+    '*--key=[Client private key (PEM)]:key:_files' \
+    '--insecure[Do not verify the server certificate]' \
+    '*--tls-version=[tlsv1.3, tlsv1.2 or tlsv1.1]:tls-version:(tlsv1.3 tlsv1.2 tlsv1.1)' \
+    '--tls-use-os-certs[Trust the system CA store (the default without --cafile)]' \
+    '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
+    '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
+    '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--will-topic=[Topic of the will message]:will-topic: ' \
+    '*--will-payload=[Payload of the will message]:will-payload: ' \
+    '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
+    '--will-retain[Retain the will message]' \
+    '*--url=[Broker URL mqtt\[s\]://\[user\[:pass\]@\]host\[:port\]; repeat for several brokers (clients round-robin)]:url: ' \
+    '*-L+[Broker URL mqtt\[s\]://\[user\[:pass\]@\]host\[:port\]; repeat for several brokers (clients round-robin)]:url: ' \
+    '*--control-url=[Broker URL for coordination]:control-url: ' \
+    '*--control-prefix=[Topic prefix for coordination]:control-prefix: ' \
+    '*--name=[This agent'\''s name in reports]:name: '
+}
+
+_mq__bench__merge() {
+  local curcontext=$curcontext state state_descr line
+  typeset -A opt_args
+  _arguments -S \
+    '(--debug -d)--debug[Trace MQTT packets and show stack traces on stderr]' \
+    '(--debug -d)-d[Trace MQTT packets and show stack traces on stderr]' \
+    '--quiet[Print no warnings or status, only errors]' \
+    '--help[Show help]' \
+    '--version[Show version number]' \
+    '*--host=[Broker host]:host: ' \
+    '*-h+[Broker host]:host: ' \
+    '*--port=[Broker port]:port: ' \
+    '*-p+[Broker port]:port: ' \
+    '--ws[Use the WebSocket transport]' \
+    '*--unix=[Connect through this unix socket]:unix:_files' \
+    '*--username=[Username]:username: ' \
+    '*-u+[Username]:username: ' \
+    '*--pw=[Password (prefer MQ_PASSWORD or --password-file; -P alone prompts)]:pw: ' \
+    '*-P+[Password (prefer MQ_PASSWORD or --password-file; -P alone prompts)]:pw: ' \
+    '*--password-file=[Read the password from the first line of this file]:password-file:_files' \
+    '*--keepalive=[Keepalive in seconds (5-65535)]:keepalive: ' \
+    '*-k+[Keepalive in seconds (5-65535)]:keepalive: ' \
+    '*--session-expiry=[Session expiry interval in seconds (v5; -1 = never)]:session-expiry: ' \
+    '*-x+[Session expiry interval in seconds (v5; -1 = never)]:session-expiry: ' \
+    '*--protocol-version=[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
+    '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
+    '*-A+[Bind the local socket to this address]:A: ' \
+    '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
+    '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
+    '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
+    '*--connect-timeout=[Seconds to wait for the broker to accept]:connect-timeout: ' \
+    '*--profile=[Use this profile from the rc file]:profile:_mq_profiles' \
+    '*--config=[Load this rc file instead of searching for one]:config:_files' \
+    '*-o+[Read options from a file, one option and its value per line (mosquitto 2.1)]:o:_files' \
+    '*--cafile=[CA certificates to trust (enables TLS)]:cafile:_files' \
+    '*--capath=[Folder of CA certificates to trust (enables TLS)]:capath:_files' \
+    '*--cert=[Client certificate (PEM)]:cert:_files' \
+    '*--key=[Client private key (PEM)]:key:_files' \
+    '--insecure[Do not verify the server certificate]' \
+    '*--tls-version=[tlsv1.3, tlsv1.2 or tlsv1.1]:tls-version:(tlsv1.3 tlsv1.2 tlsv1.1)' \
+    '--tls-use-os-certs[Trust the system CA store (the default without --cafile)]' \
+    '*--ciphers=[OpenSSL cipher list]:ciphers: ' \
+    '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
+    '*--servername=[Server name to send (SNI) and verify]:servername: ' \
+    '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--will-topic=[Topic of the will message]:will-topic: ' \
+    '*--will-payload=[Payload of the will message]:will-payload: ' \
+    '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
+    '--will-retain[Retain the will message]' \
+    '*--url=[Broker URL mqtt\[s\]://\[user\[:pass\]@\]host\[:port\]; repeat for several brokers (clients round-robin)]:url: ' \
+    '*-L+[Broker URL mqtt\[s\]://\[user\[:pass\]@\]host\[:port\]; repeat for several brokers (clients round-robin)]:url: ' \
+    '--json[Write the merged JSON report to stdout]' \
+    '*--html=[Write the merged HTML report to this file]:html: ' \
+    '*:Reports written by mq bench --json (- for stdin): '
 }
 
 _mq__broker() {

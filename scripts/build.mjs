@@ -3,7 +3,7 @@
 // separate modules. Type checking is `npm run typecheck` (tsc).
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 /**
@@ -97,7 +97,10 @@ bundles.push(await build({
   banner: { js: "import { createRequire as __mqCreateRequire } from 'node:module'; const require = __mqCreateRequire(import.meta.url);" },
 }));
 
-writeFileSync('dist/THIRD-PARTY-LICENSES', thirdPartyLicenses(bundles.map((result) => result.metafile)));
+// The HTML report of mq bench (--html) inlines uPlot: its two files go beside the bundle, read only then.
+for (const file of ['uPlot.iife.min.js', 'uPlot.min.css']) copyFileSync(`node_modules/uplot/dist/${file}`, `dist/${file}`);
+
+writeFileSync('dist/THIRD-PARTY-LICENSES', thirdPartyLicenses(bundles.map((result) => result.metafile), ['node_modules/uplot']));
 
 // The man pages (man/), from the commands' flag definitions and docs/: scripts/man.ts, run by tsx
 // because it reads the TypeScript command modules themselves.
@@ -109,8 +112,9 @@ if (man.status !== 0) throw new Error(`scripts/man.ts failed (${man.status ?? ma
  * (esbuild's metafile says which files did), with its name, version, licence and the licence text
  * from its folder. The package installs no dependencies, so this file is where their notices travel.
  */
-function thirdPartyLicenses(metafiles) {
-  const folders = new Set();
+function thirdPartyLicenses(metafiles, copied) {
+  // Packages whose files are copied into dist/ as they are (uPlot) count as well.
+  const folders = new Set(copied.map((folder) => path.resolve(folder)));
   for (const metafile of metafiles) {
     for (const output of Object.values(metafile.outputs)) {
       for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {

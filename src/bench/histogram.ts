@@ -1,3 +1,4 @@
+import { deflateSync, inflateSync } from 'node:zlib';
 import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram } from 'hdr-histogram-js';
 
 /**
@@ -25,10 +26,45 @@ export function encodeHistogram(histogram: Histogram): string {
   return encodeIntoCompressedBase64(histogram);
 }
 
-/** Add an encoded histogram (from encodeHistogram) into `into`. */
+/** Add an encoded histogram (from encodeHistogram or encodeStandard) into `into`. */
 export function addEncoded(into: Histogram, encoded: string): void {
   if (encoded === '') return;
-  into.add(decodeFromCompressedBase64(encoded, 64, false));
+  into.add(decodeHistogram(encoded));
+}
+
+/** A histogram from HdrHistogram's compressed base64 form (ours, or any V2 writer's). */
+export function decodeHistogram(encoded: string): Histogram {
+  const histogram = decodeFromCompressedBase64(encoded, 64, false);
+  histogram.autoResize = true;
+  return histogram;
+}
+
+/** The unit of every histogram in a report: values are whole microseconds. */
+export const HISTOGRAM_UNIT = 'microseconds';
+
+/**
+ * HdrHistogram's standard compressed encoding (V2, base64, starting "HISTF"), as the Java, C and
+ * Python implementations write it. hdr-histogram-js writes two header fields its own way: the
+ * integer-to-double conversion ratio as the integer 1 where the format has the double 1.0 (Java
+ * would read 4.9e-324), and a normalizing index offset of 1 where a plain histogram has 0. Both are
+ * put right here; the counts are untouched.
+ *
+ *   compressed:  cookie 0x1c849314 (int32) | length of the zlib data (int32) | zlib(encoding)
+ *   encoding:    cookie 0x1c849313 | payload length | normalizing index offset | significant digits
+ *                (int32 each) | lowest discernible value | highest trackable value (int64 each) |
+ *                conversion ratio (float64) | counts (ZigZag LEB128, negative = a run of zeros)
+ */
+export function encodeStandard(histogram: Histogram): string {
+  const compressed = Buffer.from(encodeIntoCompressedBase64(histogram), 'base64');
+  const encoding = inflateSync(compressed.subarray(8, 8 + compressed.readInt32BE(4)));
+  encoding.writeInt32BE(0, 8);
+  encoding.writeDoubleBE(1.0, 32);
+  const deflated = deflateSync(encoding);
+  const out = Buffer.alloc(8 + deflated.length);
+  out.writeInt32BE(compressed.readInt32BE(0), 0);
+  out.writeInt32BE(deflated.length, 4);
+  deflated.copy(out, 8);
+  return out.toString('base64');
 }
 
 /** Percentiles in milliseconds; all null when nothing was recorded. */
@@ -41,6 +77,17 @@ export interface LatencySummary {
   p99: number | null;
   p999: number | null;
   max: number | null;
+}
+
+/** A summary with the histogram it was taken from, as the JSON report holds it. */
+export interface LatencyReport extends LatencySummary {
+  /** encodeStandard() of the samples, in HISTOGRAM_UNIT. */
+  histogram: string;
+  histogramUnit: typeof HISTOGRAM_UNIT;
+}
+
+export function latencyReport(histogram: Histogram): LatencyReport {
+  return { ...summarize(histogram), histogram: encodeStandard(histogram), histogramUnit: HISTOGRAM_UNIT };
 }
 
 export function summarize(histogram: Histogram): LatencySummary {

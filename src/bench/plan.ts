@@ -240,3 +240,21 @@ function integer(value: string | number | undefined, flag: string, min: number, 
   }
   return n;
 }
+
+/**
+ * --start-at: RFC 3339 with a time zone (2030-01-31T12:00:00Z, +02:00 offsets, fractions) or
+ * seconds since the epoch, as ms since the epoch. Refused when it has already passed. Pure.
+ */
+export function parseStartAt(text: string, nowMs: number): number {
+  const t = text.trim();
+  let ms = NaN;
+  if (/^\d+(\.\d+)?$/.test(t)) ms = Number(t) * 1000;
+  else if (/^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?([Zz]|[+-]\d{2}:\d{2})$/.test(t)) ms = Date.parse(t.replace(/[t ]/, 'T').toUpperCase());
+  if (!Number.isFinite(ms)) {
+    throw new UsageError(`--start-at "${text}" is not a time: give RFC 3339 with a time zone (2030-01-31T12:00:00Z) or seconds since the epoch (1906545600).`);
+  }
+  if (ms < nowMs) {
+    throw new UsageError(`--start-at ${text} is ${((nowMs - ms) / 1000).toFixed(1)} s in the past: give a time far enough ahead for every run to connect, the same for all.`);
+  }
+  return ms;
+}

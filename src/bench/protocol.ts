@@ -22,6 +22,13 @@ export interface WorkerInit {
   idle: number[];
   runId: number;
   clockDomain: number;
+  /** HostClock.skewNs as a decimal string (0 but for an agent that plays another host in tests). */
+  clockSkewNs: string;
+  /**
+   * Per clock domain of another host (decimal key), the ns to add to that host's timestamps to put
+   * them on this host's clock (offset.ts corrections()): agents only.
+   */
+  corrections: Record<string, string>;
   /** Connections per second for this worker, undefined = as fast as accepted. */
   connectRate?: number;
 }
@@ -38,7 +45,10 @@ export type ToWorker =
 
 /** Histogram deltas since the previous stats message, compressed-base64 ('' when empty). */
 export interface HistogramDeltas {
+  /** Publisher and subscriber on this host: one clock, exact. */
   endToEnd: string;
+  /** From a publisher on another host, corrected by the measured clock offsets. */
+  endToEndCrossHost: string;
   publishToAck: string;
   connect: string;
 }

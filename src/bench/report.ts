@@ -3,10 +3,11 @@
  * and the JSON report (stdout, for files and tools). Pure: the command gathers the system facts.
  */
 import { sumReasons, type ByReason, type Counters } from './counters.js';
-import { summarize, type LatencySummary } from './histogram.js';
+import { createHistogram, latencyReport, summarize, type Histogram, type LatencyReport, type LatencySummary } from './histogram.js';
 import type { BenchPlan } from './plan.js';
 import type { BenchResult } from './result.js';
 import { OVERRUN_NS } from './schedule.js';
+import { timelineReport, type TimelineReportPoint } from './timeline.js';
 
 export interface SystemFacts {
   mqVersion: string;
@@ -22,6 +23,44 @@ export interface ReportContext {
   protocolVersion: number;
   keepalive: number;
   startedAt: Date;
+  /** A run over agents: one row each, the ones that never reported, and how far cross-host latency can be off. */
+  agents?: AgentRow[];
+  missingAgents?: string[];
+  crossHostUncertaintyMs?: number;
+}
+
+export type LatencyKind = 'endToEnd' | 'endToEndCrossHost' | 'publishToAck' | 'connect';
+export const LATENCY_KINDS: readonly LatencyKind[] = ['endToEnd', 'endToEndCrossHost', 'publishToAck', 'connect'];
+
+export interface LatencyReports {
+  unit: 'ms';
+  /** Publisher and subscriber on one host: one clock, exact. */
+  endToEnd: LatencyReport;
+  /** Publisher on another host: corrected by the measured clock offsets, within uncertaintyMs. */
+  endToEndCrossHost: LatencyReport & { uncertaintyMs: number | null };
+  publishToAck: LatencyReport;
+  connect: LatencyReport;
+}
+
+/** One agent of a run (or one report of `mq bench merge`). */
+export interface AgentRow {
+  name: string;
+  host: string | null;
+  mqVersion: string | null;
+  brokers: string[];
+  clients: { publishers: number; subscribers: number; connections: number };
+  /** False for an agent whose result never came: its counts are missing from the totals. */
+  reported: boolean;
+  sent: number | null;
+  acked: number | null;
+  received: number | null;
+  lost: number | null;
+  /** The run's main latency (report.latencyKind; end-to-end counts both hosts' samples), ms. */
+  p50: number | null;
+  p99: number | null;
+  /** The agent's clock against the controller's: wall-clock offset, and how well it is known. */
+  clock: { offsetMs: number; uncertaintyMs: number; driftMs: number | null } | null;
+  latency: Omit<LatencyReports, 'unit' | 'endToEndCrossHost'> & { endToEndCrossHost: LatencyReport } | null;
 }
 
 export interface BenchReport {
@@ -36,10 +75,25 @@ export interface BenchReport {
   cpu: SystemFacts['cpu'];
   brokers: string[];
   config: Record<string, unknown>;
-  window: { warmupSeconds: number; seconds: number };
+  window: {
+    warmupSeconds: number;
+    seconds: number;
+    /** Wall-clock time the window began (the publishers' t0 plus the warm-up). */
+    start: string;
+    /** Seconds from the window's start to the last measured send, ack and receive (null: none). */
+    lastSeconds: { sent: number | null; acked: number | null; received: number | null };
+  };
   counters: Record<string, unknown>;
   throughput: { unit: 'messages/s'; intended: number | null; sent: number | null; acked: number | null; received: number | null };
-  latency: { unit: 'ms'; endToEnd: LatencySummary; publishToAck: LatencySummary; connect: LatencySummary };
+  /** The latency the live line and the timeline follow. */
+  latencyKind: 'endToEnd' | 'publishToAck' | 'connect';
+  latency: LatencyReports;
+  /** Second by second: counts in that second, clients connected at its end, its p50/p99 (ms) and histogram. */
+  timeline: TimelineReportPoint[];
+  /** Runs over agents, and merged reports. */
+  agents?: AgentRow[];
+  partial?: boolean;
+  missingAgents?: string[];
 }
 
 /**
@@ -53,6 +107,7 @@ export function windowRate(events: number, lastEventNs: number, windowNs: number
 }
 
 export function buildReport(plan: BenchPlan, result: BenchResult, context: ReportContext): BenchReport {
+  const agents = context.agents;
   const c = result.counters;
   const publishes = plan.publishers > 0;
   const receives = plan.subscribers > 0;
@@ -93,7 +148,16 @@ export function buildReport(plan: BenchPlan, result: BenchResult, context: Repor
       keepalive: context.keepalive,
       overrunThresholdMs: OVERRUN_NS / 1e6,
     },
-    window: { warmupSeconds: plan.warmupNs / 1e9, seconds: round(result.windowNs / 1e9, 3) },
+    window: {
+      warmupSeconds: plan.warmupNs / 1e9,
+      seconds: round(result.windowNs / 1e9, 3),
+      start: new Date(result.windowStartMs).toISOString(),
+      lastSeconds: {
+        sent: lastSeconds(c.lastWindowSentNs, plan.warmupNs),
+        acked: acks ? lastSeconds(c.lastWindowAckedNs, plan.warmupNs) : null,
+        received: lastSeconds(c.lastWindowReceivedNs, plan.warmupNs),
+      },
+    },
     counters: {
       connects: { attempted: c.connectAttempts, ok: c.connected, failed: sumReasons(c.connectFailed), failedByReason: c.connectFailed },
       connectSeconds: round(result.connectNs / 1e9, 3),
@@ -125,13 +189,37 @@ export function buildReport(plan: BenchPlan, result: BenchResult, context: Repor
       acked: acks ? windowRate(c.windowAcked, c.lastWindowAckedNs, result.windowNs, plan.warmupNs) : null,
       received: receives ? windowRate(c.windowReceived, c.lastWindowReceivedNs, result.windowNs, plan.warmupNs) : null,
     },
+    latencyKind: primaryKind(plan),
     latency: {
       unit: 'ms',
-      endToEnd: summarize(result.latency.endToEnd),
-      publishToAck: summarize(result.latency.publishToAck),
-      connect: summarize(result.latency.connect),
+      endToEnd: latencyReport(result.latency.endToEnd),
+      endToEndCrossHost: { ...latencyReport(result.latency.endToEndCrossHost), uncertaintyMs: context.crossHostUncertaintyMs ?? null },
+      publishToAck: latencyReport(result.latency.publishToAck),
+      connect: latencyReport(result.latency.connect),
     },
+    timeline: timelineReport(result.timeline),
+    ...(agents ? { agents, partial: (context.missingAgents ?? []).length > 0, missingAgents: context.missingAgents ?? [] } : {}),
   };
+}
+
+/** The latency a mode is about (runner.ts primaryLatency, for the report). */
+export function primaryKind(plan: Pick<BenchPlan, 'mode' | 'qos'>): BenchReport['latencyKind'] {
+  if (plan.mode === 'pubsub' || plan.mode === 'sub') return 'endToEnd';
+  if (plan.mode === 'pub' && plan.qos > 0) return 'publishToAck';
+  return 'connect';
+}
+
+function lastSeconds(lastNs: number, warmupNs: number): number | null {
+  return lastNs < 0 ? null : round((lastNs - warmupNs) / 1e9, 6);
+}
+
+/** p50 and p99 of the main latency of a set of histograms (end-to-end: both hosts' samples). */
+export function mainPercentiles(kind: BenchReport['latencyKind'], latency: { [K in LatencyKind]: Histogram }): { p50: number | null; p99: number | null } {
+  const h = createHistogram();
+  h.add(latency[kind]);
+  if (kind === 'endToEnd') h.add(latency.endToEndCrossHost);
+  const s = summarize(h);
+  return { p50: s.p50, p99: s.p99 };
 }
 
 /**
@@ -211,7 +299,11 @@ export function renderSummary(report: BenchReport): string {
 
   lines.push('');
   const rows: [string, LatencySummary][] = [];
-  if (report.mode === 'pubsub' || report.mode === 'sub') rows.push(['end-to-end', report.latency.endToEnd]);
+  const crossHost = report.latency.endToEndCrossHost;
+  if (report.mode === 'pubsub' || report.mode === 'sub') {
+    if (report.latency.endToEnd.count > 0 || crossHost.count === 0) rows.push([crossHost.count > 0 ? 'end-to-end, same host' : 'end-to-end', report.latency.endToEnd]);
+    if (crossHost.count > 0) rows.push(['end-to-end, cross-host', crossHost]);
+  }
   if ((report.mode === 'pubsub' || report.mode === 'pub') && cfg.qos !== 0) rows.push(['publish->ack', report.latency.publishToAck]);
   rows.push(['connect', report.latency.connect]);
   const head = ['Latency (ms)', 'p50', 'p90', 'p99', 'p99.9', 'max', 'mean', 'count'];
@@ -219,7 +311,31 @@ export function renderSummary(report: BenchReport): string {
   const widths = head.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
   for (const row of table) lines.push(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]! + 2))).join(''));
   if (report.mode === 'pubsub' || report.mode === 'pub') lines.push('Latencies are measured from each message\'s scheduled send time (no coordinated omission).');
+  if (crossHost.count > 0) {
+    const within = crossHost.uncertaintyMs !== null ? `, within ±${ms(crossHost.uncertaintyMs)} ms` : '';
+    lines.push(`Cross-host latencies are corrected by the agents' measured clock offsets${within}; same-host ones are exact.`);
+  }
+  if (report.agents) lines.push('', ...renderAgents(report));
   return lines.join('\n');
+}
+
+/** The per-agent table, and the line that names agents that never reported. */
+export function renderAgents(report: BenchReport): string[] {
+  const agents = report.agents ?? [];
+  const kind = report.latencyKind === 'endToEnd' ? 'end-to-end' : report.latencyKind === 'publishToAck' ? 'publish->ack' : 'connect';
+  const head = ['Agent', 'clients', 'sent', 'acked', 'received', 'lost', 'p50', 'p99', 'clock offset (ms)'];
+  const signed = (n: number) => `${n >= 0 ? '+' : '-'}${ms(Math.abs(n))}`;
+  const table = [head, ...agents.map((a) => [
+    a.reported ? a.name : `${a.name} (no report)`,
+    fmt(a.clients.publishers + a.clients.subscribers + a.clients.connections),
+    fmt(a.sent), fmt(a.acked), fmt(a.received), fmt(a.lost), ms(a.p50), ms(a.p99),
+    a.clock ? `${signed(a.clock.offsetMs)} ± ${ms(a.clock.uncertaintyMs)}` : '-',
+  ])];
+  const widths = head.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
+  const lines = table.map((row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]! + 2))).join(''));
+  lines.push(`Per agent: its clients' counts and ${kind} latency (ms); clock: its wall clock against the controller's, ± half the best round trip.`);
+  if (report.partial) lines.push(`Partial: ${(report.missingAgents ?? []).join(', ')} did not report; the totals leave out their clients.`);
+  return lines;
 }
 
 export interface LiveInput {

@@ -1,10 +1,11 @@
 /** What a bench run measured: the runner (runner.ts) fills it in, the report (report.ts) reads it. */
 import type { Counters } from './counters.js';
 import type { Histogram } from './histogram.js';
+import type { TimelinePoint } from './timeline.js';
 
 export interface BenchResult {
   counters: Counters;
-  latency: { endToEnd: Histogram; publishToAck: Histogram; connect: Histogram };
+  latency: { endToEnd: Histogram; endToEndCrossHost: Histogram; publishToAck: Histogram; connect: Histogram };
   /** The measured window: from the end of the warm-up to the scheduled end (or Ctrl-C), ns. */
   windowNs: number;
   interrupted: boolean;
@@ -12,4 +13,8 @@ export interface BenchResult {
   connectNs: number;
   /** The run ended before the drain saw every ack and message. */
   drainTimedOut: boolean;
+  /** Wall-clock time (ms since the epoch) when the measured window began. */
+  windowStartMs: number;
+  /** Second by second (timeline.ts). */
+  timeline: TimelinePoint[];
 }

@@ -11,6 +11,8 @@
  * Pure: the caller passes the current time and does the sending.
  */
 
+import type { BenchPlan } from './plan.js';
+
 /** A message sent more than this long after its intended time is an overrun. */
 export const OVERRUN_NS = 10_000_000;
 
@@ -34,6 +36,17 @@ export interface ScheduleShape {
   durationNs?: number;
   /** Messages in the measured window over all publishers, when --count bounds the run. */
   count?: number;
+}
+
+/** The shape of a plan's schedule (`mq bench sub --count` counts received messages, not sent). */
+export function scheduleShape(plan: Pick<BenchPlan, 'mode' | 'publishers' | 'intervalNs' | 'warmupNs' | 'durationNs' | 'count'>): ScheduleShape {
+  return {
+    intervalNs: plan.intervalNs,
+    totalPublishers: plan.publishers,
+    warmupNs: plan.warmupNs,
+    ...(plan.durationNs !== undefined ? { durationNs: plan.durationNs } : {}),
+    ...(plan.count !== undefined && plan.mode !== 'sub' ? { count: plan.count } : {}),
+  };
 }
 
 /**

@@ -9,12 +9,12 @@ import { createClient } from '../connection/connect.js';
 import { toMqError } from '../connection/errors.js';
 import { MqError } from '../errors.js';
 import { Publisher, type PublishClient } from '../pub/publisher.js';
-import { RelativeClock } from './clock.js';
+import { RelativeClock, splitNs } from './clock.js';
 import { countReason, emptyCounters } from './counters.js';
 import { HEADER_SIZE, makePayload, readHeader, writeHeader } from './header.js';
 import { createHistogram, encodeHistogram, recordNs, type Histogram } from './histogram.js';
 import type { FromWorker, HistogramDeltas, ToWorker, WorkerError, WorkerInit } from './protocol.js';
-import { publisherTimes, Schedule, type Due } from './schedule.js';
+import { publisherTimes, Schedule, scheduleShape, type Due } from './schedule.js';
 import { SequenceTracker } from './sequence.js';
 import { expandTopic } from './topic.js';
 
@@ -30,7 +30,9 @@ const init = workerData as WorkerInit;
 const { plan } = init;
 const port = parentPort!;
 const counters = emptyCounters();
-const histograms = { endToEnd: createHistogram(), publishToAck: createHistogram(), connect: createHistogram() };
+const histograms = { endToEnd: createHistogram(), endToEndCrossHost: createHistogram(), publishToAck: createHistogram(), connect: createHistogram() };
+/** Per clock domain of another host, the correction (clock.ts halves) that puts its timestamps on this host's clock. */
+const corrections = new Map(Object.entries(init.corrections).map(([domain, ns]) => [Number(domain), splitNs(BigInt(ns))]));
 
 type Role = 'pub' | 'sub' | 'conn';
 
@@ -72,13 +74,7 @@ const subscribers = init.subscribers.map((i, slot) => makeClient('sub', i, slot)
 const idle = init.idle.map((i, slot) => makeClient('conn', i, slot));
 const everyone = [...subscribers, ...publishers, ...idle];
 
-const shape = {
-  intervalNs: plan.intervalNs,
-  totalPublishers: plan.publishers,
-  warmupNs: plan.warmupNs,
-  ...(plan.durationNs !== undefined ? { durationNs: plan.durationNs } : {}),
-  ...(plan.count !== undefined && plan.mode !== 'sub' ? { count: plan.count } : {}),
-};
+const shape = scheduleShape(plan);
 const schedule = new Schedule(plan.intervalNs, init.publishers.map((i) => publisherTimes(shape, i)));
 const template = makePayload(plan.size);
 const publishOptions = {
@@ -91,7 +87,7 @@ const publishOptions = {
 const batchQos0 = plan.qos === 0 && !('properties' in publishOptions);
 
 /** Every time below is ns on this clock; t0 is when publishing starts (the same instant in every worker). */
-const clock = new RelativeClock();
+const clock = new RelativeClock(BigInt(init.clockSkewNs));
 let t0 = 0;
 let windowStart = 0;
 let windowEnd: number | undefined;
@@ -112,7 +108,12 @@ function deltas(): HistogramDeltas {
     h.reset();
     return encoded;
   };
-  return { endToEnd: take(histograms.endToEnd), publishToAck: take(histograms.publishToAck), connect: take(histograms.connect) };
+  return {
+    endToEnd: take(histograms.endToEnd),
+    endToEndCrossHost: take(histograms.endToEndCrossHost),
+    publishToAck: take(histograms.publishToAck),
+    connect: take(histograms.connect),
+  };
 }
 
 function snapshot() {
@@ -396,14 +397,19 @@ function attachReceiver(bench: BenchClient, client: MqttClient): void {
     counters.unique++;
     if (arrival === 'out-of-order') counters.outOfOrder++;
     if (!started) return; // before the start (a retained message, another run): counted, not measured
-    const intended = clock.join(header.intendedHi, header.intendedLo);
+    // The intended send time on this host's clock: as written when the publisher shares it, else
+    // corrected by the measured offset between the two hosts (agents), else unknown.
+    const sameHost = header.clockDomain === init.clockDomain;
+    const correction = sameHost ? undefined : corrections.get(header.clockDomain);
+    const intended = sameHost ? clock.join(header.intendedHi, header.intendedLo)
+      : correction ? clock.join(header.intendedHi + correction.hi, header.intendedLo + correction.lo) : undefined;
     // Plain mq bench measures the messages intended for the window; mq bench sub what arrives in it.
-    const at = ownRunOnly ? intended : now;
+    const at = ownRunOnly && intended !== undefined ? intended : now;
     if (at < windowStart || (windowEnd !== undefined && at >= windowEnd)) return;
     counters.windowReceived++;
     counters.lastWindowReceivedNs = now - t0;
-    if (header.clockDomain !== init.clockDomain) counters.otherClock++;
-    else recordNs(histograms.endToEnd, now - intended);
+    if (intended === undefined) counters.otherClock++;
+    else recordNs(sameHost ? histograms.endToEnd : histograms.endToEndCrossHost, now - intended);
   });
 }
 

@@ -379,11 +379,13 @@ describe('counters and report', () => {
         sent: 100, acked: 100, received: 100, unique: 100, windowSent: 100, windowAcked: 100, windowReceived: 100,
         lastWindowSentNs: 0.99e9, lastWindowAckedNs: 0.995e9, lastWindowReceivedNs: 0.999e9,
       },
-      latency: { endToEnd, publishToAck, connect },
+      latency: { endToEnd, endToEndCrossHost: createHistogram(), publishToAck, connect },
       windowNs: 1e9,
       interrupted: false,
       connectNs: 0.2e9,
       drainTimedOut: false,
+      windowStartMs: Date.parse('2026-01-02T03:04:06Z'),
+      timeline: [],
     };
   };
   const context = {
@@ -413,6 +415,14 @@ describe('counters and report', () => {
     assert.equal(report.latency.endToEnd.max, 1);
     assert.equal(report.latency.publishToAck.p50, 0.25);
     assert.equal(report.latency.connect.count, 1);
+    assert.equal(report.window.start, '2026-01-02T03:04:06.000Z');
+    assert.deepEqual(report.window.lastSeconds, { sent: 0.99, acked: 0.995, received: 0.999 });
+    // Each latency carries its HDR histogram in the standard encoding, in microseconds.
+    assert.match(report.latency.endToEnd.histogram, /^HISTF/);
+    assert.equal(report.latency.endToEnd.histogramUnit, 'microseconds');
+    assert.equal(report.latency.endToEndCrossHost.count, 0);
+    assert.equal(report.latencyKind, 'endToEnd');
+    assert.equal(report.agents, undefined);
     // Round-trips through JSON unchanged (no bigint, no undefined).
     assert.deepEqual(JSON.parse(JSON.stringify(report)), report);
   });

@@ -45,8 +45,10 @@ describe('the command tree read from the yargs definitions', () => {
     assert.equal(command('pub').describe, 'Publish messages (mosquitto_pub)');
   });
 
-  test('bench has the nested pub, sub and conn, each with its own flags', () => {
-    assert.deepEqual(command('bench').subcommands.map((c) => c.path.join(' ')), ['bench pub', 'bench sub', 'bench conn']);
+  test('bench has the nested pub, sub, conn, agent and merge, each with its own flags', () => {
+    assert.deepEqual(command('bench').subcommands.map((c) => c.path.join(' ')), ['bench pub', 'bench sub', 'bench conn', 'bench agent', 'bench merge']);
+    assert.ok(command('bench', 'agent').flags.some((f) => f.key === 'name'));
+    assert.ok(!command('bench', 'agent').flags.some((f) => f.key === 'rate'), 'the plan comes from the controller');
     assert.ok(command('bench').flags.some((f) => f.key === 'subscribers'));
     assert.ok(command('bench', 'pub').flags.some((f) => f.key === 'rate'));
     assert.ok(!command('bench', 'conn').flags.some((f) => f.key === 'topic'), 'bench conn has no -t');

@@ -121,6 +121,7 @@ _mq__pub() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -139,6 +140,9 @@ _mq__pub() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -181,6 +185,7 @@ _mq__sub() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -199,6 +204,9 @@ _mq__sub() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -270,6 +278,7 @@ _mq__rr() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -288,6 +297,9 @@ _mq__rr() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -378,6 +390,7 @@ _mq__bench() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -396,6 +409,9 @@ _mq__bench() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -477,6 +493,7 @@ _mq__bench__pub() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -495,6 +512,9 @@ _mq__bench__pub() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -554,6 +574,7 @@ _mq__bench__sub() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -572,6 +593,9 @@ _mq__bench__sub() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -623,6 +647,7 @@ _mq__bench__conn() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -641,6 +666,9 @@ _mq__bench__conn() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -723,6 +751,7 @@ _mq__config() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -741,12 +770,16 @@ _mq__config() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
     '--will-retain[Retain the will message]' \
     '--json[Print the settings and their sources as JSON]' \
-    '--check[Also connect with these settings and report whether the broker accepts them]'
+    '--check[Also connect with these settings and report whether the broker accepts them]' \
+    '*--for=[Resolve as this command does, with mosquitto'\''s options file for it (~/.config/mosquitto_sub, ...)]:for:(pub sub rr)'
 }
 
 _mq__completion() {

@@ -48,7 +48,12 @@ export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefine
     resolveOutcome(error === undefined || error instanceof MqError ? error : new MqError(String(error instanceof Error ? error.message : error)));
   };
 
-  const printer = createPrinter(io.stdout, { output: plan.output, ...(io.color ? { color: io.color } : {}), ui, batch: false, onClosed: finish });
+  // Once stdout's reader went away nothing pending matters: the connection is closed at once.
+  let stdoutGone = false;
+  const printer = createPrinter(io.stdout, { output: plan.output, ...(io.color ? { color: io.color } : {}), ui, batch: false, onClosed: (error) => {
+    stdoutGone = true;
+    finish(error);
+  } });
   let answered = 0;
   let warnedNoResponseTopic = false;
 
@@ -156,7 +161,7 @@ export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefine
     clearTimeout(grace);
     stopCommand.abort();
   }
-  await connection.close();
+  await connection.close(undefined, { quick: stdoutGone });
   await printer.flush();
   if (error) throw error;
 }

@@ -32,8 +32,11 @@ export interface Subscriber {
 
 type SubackPacket = Parameters<ClientSubscribeCallback>[2];
 
-/** How the subscriber ended; an error is thrown after the connection is closed. */
-type Outcome = { kind: 'ok'; reasonCode: number } | { kind: 'error'; error: MqError; reasonCode: number };
+/**
+ * How the subscriber ended; an error is thrown after the connection is closed. `quick`: stdout's
+ * reader went away, so nothing pending matters (Connection.close).
+ */
+type Outcome = ({ kind: 'ok' } | { kind: 'error'; error: MqError }) & { reasonCode: number; quick?: boolean };
 
 /** v5 DISCONNECT reason mosquitto_sub sends on a signal or -W: "Disconnect with Will Message". */
 const DISCONNECT_WITH_WILL = 0x04;
@@ -69,7 +72,7 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
     ...(io.color ? { color: io.color } : {}),
     ui,
     batch: !io.stdout.isTTY,
-    onClosed: (error) => finish(error ? { kind: 'error', error, reasonCode: 0 } : { kind: 'ok', reasonCode: 0 }),
+    onClosed: (error) => finish(error ? { kind: 'error', error, reasonCode: 0, quick: true } : { kind: 'ok', reasonCode: 0, quick: true }),
     onPressure: setPaused,
   });
 
@@ -194,7 +197,7 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
     const result = await outcome;
     if (timer) clearTimeout(timer);
     client.off('connect', onConnect);
-    await connection.close(v5 && result.reasonCode ? result.reasonCode : undefined);
+    await connection.close(v5 && result.reasonCode ? result.reasonCode : undefined, { quick: result.quick ?? false });
     await printer.flush();
     if (result.kind === 'error') throw result.error;
   };

@@ -15,7 +15,7 @@ function __mq_spec
         case 'sub'
             set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --psk --psk-identity --will-topic --will-payload --will-qos -F --encoding --topic -t --qos -q -C -W --unsubscribe -U -M --filter-out -T --grep --where --random-filter --retain-handling
         case 'rr'
-            set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --psk --psk-identity --will-topic --will-payload --will-qos -F --encoding --topic -t --response-topic -e --message -m --file -f --qos -q --correlation-data -C -W --exec
+            set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --psk --psk-identity --will-topic --will-payload --will-qos -F --encoding --topic -t --response-topic -e --message -m --file -f --qos -q --correlation-data -C -W -M --exec
         case 'passwd'
             set -g __mq_valued --hash -H --iterations -I
         case 'bench'
@@ -259,6 +259,7 @@ complete -c mq -n "__mq_is 'sub'" -l grep -x -d 'Only messages whose payload mat
 complete -c mq -n "__mq_is 'sub'" -l where -x -d 'Only JSON payloads where this holds, e.g. \'temp>30\', \'status==alarm\', \'/a/0/b>=1\' (repeatable: all must hold)'
 complete -c mq -n "__mq_is 'sub'" -l random-filter -x -d 'Print only this percentage of messages (0.1-100)'
 complete -c mq -n "__mq_is 'sub'" -l no-local -d 'Do not receive our own publishes'
+complete -c mq -n "__mq_is 'sub'" -l watch -s w -d 'On a terminal: one line per topic, in topic order, rewritten in place as messages arrive'
 complete -c mq -n "__mq_is 'sub'" -l retain-as-published -d 'Keep the retain flag as the publisher set it'
 complete -c mq -n "__mq_is 'sub'" -l retain-handling -x -a '0 1 2' -d '0 send retained messages, 1 only for a new subscription, 2 never'
 
@@ -327,6 +328,7 @@ complete -c mq -n "__mq_is 'rr'" -s C -x -d 'Wait for this many responses (--res
 complete -c mq -n "__mq_is 'rr'" -s W -x -d 'Give up after this many seconds with "Timed out" (exit 27)'
 complete -c mq -n "__mq_is 'rr'" -s R -d 'Ignore retained messages (always done: they cannot answer a new request)'
 complete -c mq -n "__mq_is 'rr'" -l retain-as-published -d 'Subscribe with retain-as-published (MQTT v5)'
+complete -c mq -n "__mq_is 'rr'" -s M -x -d 'QoS 1/2 messages awaiting acknowledgement at most (--respond: responses in flight)'
 complete -c mq -n "__mq_is 'rr'" -l respond -d 'Answer requests on -t instead of sending one; prints each request as mq sub would'
 complete -c mq -n "__mq_is 'rr'" -l exec -x -d 'With --respond: run this shell command per request, the request on its stdin; its stdout is the response'
 

@@ -238,6 +238,8 @@ _mq__sub() {
     '*--where=[Only JSON payloads where this holds, e.g. '\''temp>30'\'', '\''status==alarm'\'', '\''/a/0/b>=1'\'' (repeatable: all must hold)]:where: ' \
     '*--random-filter=[Print only this percentage of messages (0.1-100)]:random-filter: ' \
     '--no-local[Do not receive our own publishes]' \
+    '(--watch -w)--watch[On a terminal: one line per topic, in topic order, rewritten in place as messages arrive]' \
+    '(--watch -w)-w[On a terminal: one line per topic, in topic order, rewritten in place as messages arrive]' \
     '--retain-as-published[Keep the retain flag as the publisher set it]' \
     '*--retain-handling=[0 send retained messages, 1 only for a new subscription, 2 never]:retain-handling:(0 1 2)'
 }
@@ -331,6 +333,7 @@ _mq__rr() {
     '*-W+[Give up after this many seconds with "Timed out" (exit 27)]:W: ' \
     '-R[Ignore retained messages (always done: they cannot answer a new request)]' \
     '--retain-as-published[Subscribe with retain-as-published (MQTT v5)]' \
+    '*-M+[QoS 1/2 messages awaiting acknowledgement at most (--respond: responses in flight)]:M: ' \
     '--respond[Answer requests on -t instead of sending one; prints each request as mq sub would]' \
     '*--exec=[With --respond: run this shell command per request, the request on its stdin; its stdout is the response]:exec: '
 }

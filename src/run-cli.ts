@@ -181,12 +181,12 @@ function report(error: unknown, ui: Ui, debug: boolean): number {
  * options file when the option came from there.
  */
 function improveUsageMessage(message: string, instance: Argv, argv: readonly string[], optionsFile?: DefaultOptions): string {
-  const improved = improveUnknown(message, instance, argv);
   const unknown = /^Unknown arguments?: ([^,]+)/.exec(message)?.[1];
-  if (optionsFile && unknown !== undefined && optionsFile.argv.some((word) => word === unknown || word.replace(/^-+/, '') === unknown)) {
-    return `${improved.replace(/\.$/, '')} (in ${optionsFile.file}; MQ_NO_MOSQUITTO_DEFAULTS=1 skips that file).`;
+  const inFile = unknown !== undefined && optionsFile?.argv.find((word) => word === unknown || (word.startsWith('-') && word.replace(/^-+/, '') === unknown));
+  if (inFile) {
+    return `Unknown option: ${inFile} in ${optionsFile!.file}, mosquitto's default options for mq ${requestedCommand(argv)} (MQ_NO_MOSQUITTO_DEFAULTS=1 skips that file).`;
   }
-  return improved;
+  return improveUnknown(message, instance, argv);
 }
 
 function improveUnknown(message: string, instance: Argv, argv: readonly string[]): string {

@@ -8,6 +8,7 @@ import { holdsSecret, withGlobalOptions } from './connection/options.js';
 import { closest } from './suggest.js';
 import { COMMAND_NAMES, isCommandName, requestedCommand } from './command-names.js';
 import { isMosquittoClient, type DefaultOptions } from './connection/options-file.js';
+import type { RawLayer } from './connection/resolve.js';
 import type { Ui } from './ui.js';
 
 /** A reader that goes away (`mq ... | head -1`) is not an error; streaming commands watch for it themselves. */
@@ -40,11 +41,14 @@ export async function runCli(argv: string[], io: Io, seams: Seams = {}): Promise
     // mosquitto's default options file of pub, sub and rr (~/.config/mosquitto_sub), read only when
     // -o names none, as mosquitto does: its connection settings become a layer of their own
     // (below MQ_* and the rc file); its other options go before the command line's.
-    let optionsFile: DefaultOptions | undefined;
+    let optionsFile: (DefaultOptions & { words: string[] }) | undefined;
     if (isMosquittoClient(requested) && !explicitOptionsFile && !argv.includes('--help')) {
-      const { readDefaultOptions, insertAfterCommand } = await import('./connection/options-file.js');
-      optionsFile = await readDefaultOptions(requested, io.env);
-      if (optionsFile && optionsFile.argv.length > 0) argv = insertAfterCommand(argv, optionsFile.argv);
+      const { readDefaultOptions, defaultWords, insertAfterCommand } = await import('./connection/options-file.js');
+      const options = await readDefaultOptions(requested, io.env);
+      if (options) {
+        optionsFile = { ...options, words: defaultWords(options.lines, argv, requested) };
+        argv = insertAfterCommand(argv, optionsFile.words);
+      }
     }
     const name = requestedCommand(argv);
     const entry = isCommandName(name) ? COMMANDS[name] : undefined;
@@ -127,7 +131,7 @@ export interface Seams {
 }
 
 function createContext(
-  io: Io, ui: Ui, commandName: string, argv: readonly string[], cleanups: (() => void)[], seams: Seams, optionsFile?: DefaultOptions,
+  io: Io, ui: Ui, commandName: string, argv: readonly string[], cleanups: (() => void)[], seams: Seams, optionsFile?: { file: string; layer: RawLayer },
 ): Context {
   let interrupted: Promise<'SIGINT' | 'SIGTERM'> | undefined;
   const ctx: Context = {
@@ -180,9 +184,9 @@ function report(error: unknown, ui: Ui, debug: boolean): number {
  * yargs says "Unknown argument: x"; add the closest known option or command, and name mosquitto's
  * options file when the option came from there.
  */
-function improveUsageMessage(message: string, instance: Argv, argv: readonly string[], optionsFile?: DefaultOptions): string {
+function improveUsageMessage(message: string, instance: Argv, argv: readonly string[], optionsFile?: { file: string; words: string[] }): string {
   const unknown = /^Unknown arguments?: ([^,]+)/.exec(message)?.[1];
-  const inFile = unknown !== undefined && optionsFile?.argv.find((word) => word === unknown || (word.startsWith('-') && word.replace(/^-+/, '') === unknown));
+  const inFile = unknown !== undefined && optionsFile?.words.find((word) => word === unknown || (word.startsWith('-') && word.replace(/^-+/, '') === unknown));
   if (inFile) {
     return `Unknown option: ${inFile} in ${optionsFile!.file}, mosquitto's default options for mq ${requestedCommand(argv)} (MQ_NO_MOSQUITTO_DEFAULTS=1 skips that file).`;
   }

@@ -48,11 +48,12 @@ export function defaultOptionsFilePath(client: MosquittoClient, env: Record<stri
   return undefined;
 }
 
-/** What a default options file gives: connection settings as a layer, everything else as words for the command line. */
+/** What a default options file gives: connection settings as a layer, every other line for the command line. */
 export interface DefaultOptions {
   file: string;
   layer: RawLayer;
-  argv: string[];
+  /** The lines that are not connection settings (-t, -q, -v, -c, ...), in file order. */
+  lines: OptionLine[];
 }
 
 const ROWS = CONNECTION_OPTIONS as readonly ConnectionOption[];
@@ -70,12 +71,13 @@ function rowFor(option: string): ConnectionOption | undefined {
  */
 export function splitDefaultOptions(lines: readonly OptionLine[], file: string): DefaultOptions {
   const layer: RawLayer = {};
-  const argv: string[] = [];
-  for (const { option, value } of lines) {
+  const rest: OptionLine[] = [];
+  for (const line of lines) {
+    const { option, value } = line;
     const row = rowFor(option);
     const key = row?.setting?.key ?? (row?.name === 'url' ? 'url' : row?.name === 'ws' ? 'ws' : row?.name === 'no-tls' ? 'noTls' : undefined);
     if (!row || key === undefined) {
-      argv.push(option, ...(value === undefined ? [] : [value]));
+      rest.push(line);
       continue;
     }
     if (row.type === 'boolean') {
@@ -85,7 +87,35 @@ export function splitDefaultOptions(lines: readonly OptionLine[], file: string):
       layer[key] = value;
     }
   }
-  return { file, layer, argv };
+  return { file, layer, lines: rest };
+}
+
+/** mosquitto's options with two names: the file may use one, the command line the other. */
+const TWINS: readonly (readonly [string, string])[] = [
+  ['-c', '--disable-clean-session'], ['-d', '--debug'], ['-D', '--property'], ['-e', '--response-topic'], ['-f', '--file'],
+  ['-l', '--stdin-line'], ['-m', '--message'], ['-n', '--null-message'], ['-q', '--qos'], ['-r', '--retain'],
+  ['-s', '--stdin-file'], ['-t', '--topic'], ['-T', '--filter-out'], ['-U', '--unsubscribe'], ['-v', '--verbose'],
+  ['-w', '--watch'], ['-x', '--session-expiry'],
+];
+const canonical = (option: string) => TWINS.find((twin) => twin.includes(option))?.[1] ?? option;
+
+/** Options mosquitto lets add up, per client (sub's -t subscribes to both); every other one is replaced. */
+const REPEATABLE: Record<MosquittoClient, readonly string[]> = {
+  pub: ['--property'],
+  sub: ['--property', '--topic', '--filter-out', '--unsubscribe'],
+  rr: ['--property'],
+};
+
+/**
+ * The words of the file's other lines to put before the command line's, as mosquitto reads them:
+ * an option the command line gives again replaces the file's (pub's -t, -q, -m) unless mosquitto
+ * lets it add up (sub's -t, -T, -U; -D). Pure.
+ */
+export function defaultWords(lines: readonly OptionLine[], argv: readonly string[], client: MosquittoClient): string[] {
+  const given = new Set(argv.filter((word) => word.startsWith('-')).map((word) => canonical(word.replace(/=.*$/s, ''))));
+  return lines
+    .filter(({ option }) => REPEATABLE[client].includes(canonical(option)) || !given.has(canonical(option)))
+    .flatMap(({ option, value }) => (value === undefined ? [option] : [option, value]));
 }
 
 /**

@@ -10,7 +10,7 @@ import { pskBytes } from '../../src/connection/settings.ts';
 import { toMqError } from '../../src/connection/errors.ts';
 import { applySrv, chooseSrv, srvQuery, type SrvRecord } from '../../src/connection/srv.ts';
 import {
-  defaultOptionsFilePath, insertAfterCommand, parseOptionLines, readDefaultOptions, splitDefaultOptions,
+  defaultOptionsFilePath, defaultWords, insertAfterCommand, parseOptionLines, readDefaultOptions, splitDefaultOptions,
 } from '../../src/connection/options-file.ts';
 import { describeSource, settingsReport } from '../../src/connection/report.ts';
 import { ConnectionError, TlsError } from '../../src/errors.ts';
@@ -92,7 +92,7 @@ describe('mosquitto\'s default options file', () => {
     assert.deepEqual(splitDefaultOptions(lines, FILE), {
       file: FILE,
       layer: { host: 'broker.example', port: '1999', insecure: true, url: 'mqtt://u@c.example/t', noTls: true, psk: 'abcd' },
-      argv: ['-v', '-t', 'a/b', '-c', '-q', '1'],
+      lines: [{ option: '-v' }, { option: '-t', value: 'a/b' }, { option: '-c' }, { option: '-q', value: '1' }],
     });
     assert.throws(() => splitDefaultOptions(parseOptionLines('-h\n'), FILE), { message: `${FILE}: -h needs a value on the same line (-h VALUE).` });
   });
@@ -108,10 +108,16 @@ describe('mosquitto\'s default options file', () => {
     const env = { HOME: '/h' };
     const missing = async () => { throw Object.assign(new Error('no'), { code: 'ENOENT' }); };
     assert.equal(await readDefaultOptions('sub', env, missing), undefined);
-    assert.deepEqual(await readDefaultOptions('sub', env, async () => '-t x\n'), { file: '/h/.config/mosquitto_sub', layer: {}, argv: ['-t', 'x'] });
+    assert.deepEqual(await readDefaultOptions('sub', env, async () => '-t x\n'), { file: '/h/.config/mosquitto_sub', layer: {}, lines: [{ option: '-t', value: 'x' }] });
     assert.equal(await readDefaultOptions('sub', { ...env, MQ_NO_MOSQUITTO_DEFAULTS: '1' }, async () => '-t x\n'), undefined);
     await assert.rejects(readDefaultOptions('sub', env, async () => { throw Object.assign(new Error('no'), { code: 'EACCES' }); }),
       { message: "Cannot read mosquitto's options file /h/.config/mosquitto_sub: EACCES. MQ_NO_MOSQUITTO_DEFAULTS=1 skips it." });
+  });
+  test("mosquitto's semantics: a repeatable option adds (sub's -t, -T, -U; -D), any other the command line gives again replaces the file's", () => {
+    const lines = parseOptionLines('-t file/a\n-q 1\n-v\n-T file/x\n-m from file\n');
+    assert.deepEqual(defaultWords(lines, ['sub', '-t', 'cli', '--qos=2', '--filter-out', 'y'], 'sub'), ['-t', 'file/a', '-v', '-T', 'file/x', '-m', 'from file']);
+    assert.deepEqual(defaultWords(lines, ['pub', '--topic', 'cli', '-q', '0', '-m', 'x'], 'pub'), ['-v', '-T', 'file/x']);
+    assert.deepEqual(defaultWords(lines, ['pub'], 'pub'), ['-t', 'file/a', '-q', '1', '-v', '-T', 'file/x', '-m', 'from file']);
   });
   test('its words go right after the command', () => {
     assert.deepEqual(insertAfterCommand(['sub', '-t', 'cli'], ['-t', 'file', '-v']), ['sub', '-t', 'file', '-v', '-t', 'cli']);

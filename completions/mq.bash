@@ -45,8 +45,8 @@ _mq_spec() {
       _mq_valued='--host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --psk --psk-identity --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers'
       _mq_subs='' ;;
     'broker')
-      _mq_flags='--debug -d --quiet --help --version --port -p --host --password-file --allow-anonymous --cert --key --cafile --tls-port --ws-port --max-connections --max-packet-size --max-inflight-messages --connect-timeout --config-file -c --verbose -v --log-type'
-      _mq_valued='--port -p --host --password-file --cert --key --cafile --tls-port --ws-port --max-connections --max-packet-size --max-inflight-messages --connect-timeout --config-file -c --log-type'
+      _mq_flags='--debug -d --quiet --help --version --port -p --host --password-file --allow-anonymous --cert --key --cafile --tls-port --psk-file --psk-hint --ws-port --max-connections --max-packet-size --max-inflight-messages --connect-timeout --config-file -c --verbose -v --log-type'
+      _mq_valued='--port -p --host --password-file --cert --key --cafile --tls-port --psk-file --psk-hint --ws-port --max-connections --max-packet-size --max-inflight-messages --connect-timeout --config-file -c --log-type'
       _mq_subs='' ;;
     'config')
       _mq_flags='--debug -d --quiet --help --version --host -h --port -p --url -L --ws --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --disable-clean-session -c --session-expiry -x --protocol-version -V -A --nodelay -S --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --insecure --tls-version --tls-use-os-certs --ciphers --tls-alpn --servername --tls-keylog --psk --psk-identity --no-tls --will-topic --will-payload --will-qos --will-retain --json --check --for'
@@ -178,6 +178,7 @@ _mq_value() {
     'broker --cert') _mq_kind=file ;;
     'broker --key') _mq_kind=file ;;
     'broker --cafile') _mq_kind=file ;;
+    'broker --psk-file') _mq_kind=file ;;
     'broker --config-file'|'broker -c') _mq_kind=file ;;
     'broker --log-type') _mq_kind=choices _mq_choices='none error warning notice information subscribe unsubscribe debug all' ;;
     'config --unix') _mq_kind=file ;;

@@ -27,7 +27,7 @@ function __mq_spec
         case 'bench conn'
             set -g __mq_valued --host -h --port -p --unix --username -u --pw -P --password-file --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --psk --psk-identity --will-topic --will-payload --will-qos --url -L --clients -c --duration --connect-rate --id-prefix --id-offset --workers
         case 'broker'
-            set -g __mq_valued --port -p --host --password-file --cert --key --cafile --tls-port --ws-port --max-connections --max-packet-size --max-inflight-messages --connect-timeout --config-file -c --log-type
+            set -g __mq_valued --port -p --host --password-file --cert --key --cafile --tls-port --psk-file --psk-hint --ws-port --max-connections --max-packet-size --max-inflight-messages --connect-timeout --config-file -c --log-type
         case 'config'
             set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --psk --psk-identity --will-topic --will-payload --will-qos --for
         case 'completion'
@@ -592,6 +592,8 @@ complete -c mq -n "__mq_is 'broker'" -l cert -r -F -d 'Server certificate (PEM);
 complete -c mq -n "__mq_is 'broker'" -l key -r -F -d 'Private key of the server certificate (PEM)'
 complete -c mq -n "__mq_is 'broker'" -l cafile -r -F -d 'Require client certificates signed by this CA (mutual TLS)'
 complete -c mq -n "__mq_is 'broker'" -l tls-port -x -d 'Port of the TLS listener'
+complete -c mq -n "__mq_is 'broker'" -l psk-file -r -F -d 'TLS-PSK keys, identity:hexkey per line (mosquitto\'s psk_file); with or without --cert'
+complete -c mq -n "__mq_is 'broker'" -l psk-hint -x -d 'PSK identity hint the TLS listener sends (mosquitto\'s psk_hint)'
 complete -c mq -n "__mq_is 'broker'" -l ws-port -x -d 'Also listen for MQTT over WebSocket on this port'
 complete -c mq -n "__mq_is 'broker'" -l max-connections -x -d 'Connections each listener takes at once; more are closed at once (-1 = no limit)'
 complete -c mq -n "__mq_is 'broker'" -l max-packet-size -x -d 'Largest packet a client may send, in bytes; a larger one disconnects it (0 = no limit)'

@@ -706,6 +706,8 @@ _mq__broker() {
     '*--key=[Private key of the server certificate (PEM)]:key:_files' \
     '*--cafile=[Require client certificates signed by this CA (mutual TLS)]:cafile:_files' \
     '*--tls-port=[Port of the TLS listener]:tls-port: ' \
+    '*--psk-file=[TLS-PSK keys, identity:hexkey per line (mosquitto'\''s psk_file); with or without --cert]:psk-file:_files' \
+    '*--psk-hint=[PSK identity hint the TLS listener sends (mosquitto'\''s psk_hint)]:psk-hint: ' \
     '*--ws-port=[Also listen for MQTT over WebSocket on this port]:ws-port: ' \
     '*--max-connections=[Connections each listener takes at once; more are closed at once (-1 = no limit)]:max-connections: ' \
     '*--max-packet-size=[Largest packet a client may send, in bytes; a larger one disconnects it (0 = no limit)]:max-packet-size: ' \

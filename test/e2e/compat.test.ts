@@ -64,6 +64,30 @@ describe('TLS-PSK against mosquitto', { skip: MOSQUITTO_BROKER ? false : 'needs 
   });
 });
 
+test('mq broker --psk-file: mq and mosquitto_pub connect with the key; a wrong one is refused (exit 8)', async () => {
+  const dir = tempDir();
+  const file = path.join(dir, 'psk.txt');
+  writeFileSync(file, '# identity:key\ndev1:00c0ffee\n');
+  const [port, tlsPort] = [await freePort(), await freePort()];
+  const mqBroker = spawnMq(['broker', '-p', String(port), '--tls-port', String(tlsPort), '--psk-file', file, '--psk-hint', 'mq']);
+  try {
+    await waitForOutput(mqBroker, 'mq broker listening on');
+    const psk = ['-h', '127.0.0.1', '-p', String(tlsPort), '--psk-identity', 'dev1', '-t', 'psk/t', '-m', 'x', '-q', '1'];
+    assert.deepEqual(await runMq(['pub', ...psk, '--psk', '00c0ffee']).then((r) => [r.code, r.stderr]), [0, '']);
+    assert.deepEqual(await runMq(['pub', ...psk, '--psk', '00c0ffee', '--tls-version', 'tlsv1.2']).then((r) => [r.code, r.stderr]), [0, '']);
+    const wrong = await runMq(['pub', ...psk, '--psk', '00c0ffef']);
+    assert.equal(wrong.code, 8);
+    assert.match(wrong.stderr, /^Error: TLS-PSK: the handshake with 127\.0\.0\.1:\d+ failed/);
+    if (!needsMosquittoClients) {
+      const code = await new Promise((resolve) => spawn('mosquitto_pub', [...psk, '--psk', '00c0ffee'], { stdio: 'ignore' }).on('exit', resolve));
+      assert.equal(code, 0);
+    }
+  } finally {
+    mqBroker.child.kill('SIGTERM');
+    await mqBroker.done;
+  }
+});
+
 /** A DNS server on 127.0.0.1 that answers SRV queries from a table (and NXDOMAIN otherwise). */
 async function startDns(records: Record<string, { priority: number; weight: number; port: number; target: string }[]>): Promise<{ port: number; queries: string[]; close(): void }> {
   const socket: Socket = createSocket('udp4');

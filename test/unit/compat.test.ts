@@ -14,6 +14,8 @@ import {
 } from '../../src/connection/options-file.ts';
 import { describeSource, settingsReport } from '../../src/connection/report.ts';
 import { ConnectionError, TlsError } from '../../src/errors.ts';
+import { parsePskFile } from '../../src/broker/psk.ts';
+import { resolveBrokerSettings } from '../../src/broker/settings.ts';
 
 const input = (over: Partial<ResolveInput> = {}): ResolveInput => ({ flags: {}, env: {}, ...over });
 const FILE = '/home/u/.config/mosquitto_sub';
@@ -159,5 +161,21 @@ describe('-S: SRV lookup', () => {
       error.message === '-S: no SRV record for _secure-mqtt._tcp.example.com.');
     await assert.rejects(applySrv(none, async () => [{ name: '.', port: 0, priority: 0, weight: 0 }]),
       { message: '-S: its record says the service is not offered there for _secure-mqtt._tcp.example.com.' });
+  });
+});
+
+describe('mq broker --psk-file', () => {
+  test("mosquitto's psk_file: identity:hexkey per line, # comments; a bad line is named", () => {
+    const table = parsePskFile('# keys\ndev1:00c0ffee\n\nother:abc\n', 'psk.txt');
+    assert.deepEqual([...table].map(([id, key]) => [id, key.toString('hex')]), [['dev1', '00c0ffee'], ['other', '0abc']]);
+    assert.throws(() => parsePskFile('dev1:00c0ffee\nnokey\n', 'psk.txt'), { message: "psk.txt:2: expected identity:key with the key in hex digits, as in mosquitto's psk_file." });
+    assert.throws(() => parsePskFile('dev1:xyz\n', 'psk.txt'), /psk.txt:1:/);
+  });
+  test('a PSK-only TLS listener on --tls-port, or PSK beside the certificate; --psk-hint needs the file', () => {
+    const alone = resolveBrokerSettings({ pskFile: 'psk.txt', pskHint: 'h', tlsPort: '18883' });
+    assert.deepEqual(alone.listeners.map((l) => [l.kind, l.port, l.psk, l.tls]), [['mqtt', 1883, undefined, undefined], ['mqtts', 18883, { file: 'psk.txt', hint: 'h' }, undefined]]);
+    const both = resolveBrokerSettings({ pskFile: 'psk.txt', cert: 'c.pem', key: 'k.pem' });
+    assert.deepEqual(both.listeners.map((l) => [l.kind, l.port, l.psk?.file, l.tls?.certFile]), [['mqtt', 1883, undefined, undefined], ['mqtts', 8883, 'psk.txt', 'c.pem']]);
+    assert.throws(() => resolveBrokerSettings({ pskHint: 'h' }), { message: '--psk-hint needs --psk-file: the hint names the keys of that file.' });
   });
 });

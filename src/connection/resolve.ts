@@ -126,7 +126,6 @@ export function resolveConnection(input: ResolveInput): Resolved {
     protocolVersion,
     insecure: take('insecure', DEFAULTS.insecure!),
     nodelay: take('nodelay', DEFAULTS.nodelay!),
-    srv: take('srv', DEFAULTS.srv!),
     connectTimeout: take('connectTimeout', DEFAULTS.connectTimeout!),
   };
   for (const { key } of SETTINGS) {

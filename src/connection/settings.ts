@@ -32,8 +32,8 @@ export interface ConnectionSettings {
   psk?: string;
   /** --psk-identity: the identity the broker's psk_file knows the key by. */
   pskIdentity?: string;
-  /** -S: find host and port through a DNS SRV lookup of the host. */
-  srv: boolean;
+  /** -S: find host and port through a DNS SRV lookup of the host (unset: no lookup). */
+  srv?: boolean;
   proxy?: string;
   bindAddress?: string;
   nodelay: boolean;
@@ -180,7 +180,7 @@ export const CONNECTION_OPTIONS = [
   { name: 'nodelay', type: 'boolean', group: 'Connection:', describe: 'Disable Nagle\'s algorithm (TCP_NODELAY)',
     setting: { key: 'nodelay', parse: bool, default: false } },
   { name: 'S', type: 'boolean', group: 'Connection:', describe: 'Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)',
-    setting: { key: 'srv', env: 'MQ_SRV', parse: bool, default: false } },
+    setting: { key: 'srv', env: 'MQ_SRV', parse: bool } },
   { name: 'proxy', type: 'string', group: 'Connection:', describe: 'SOCKS5 proxy: socks5h://[user[:pass]@]host[:port]',
     setting: { key: 'proxy', env: 'MQ_PROXY', parse: text } },
   { name: 'property', alias: 'D', type: 'array', group: 'Connection:', describe: 'MQTT v5 property: -D <command> <name> <value>' },

@@ -101,7 +101,7 @@ export function resolveConnection(input: ResolveInput): Resolved {
     const by = (['cafile', 'capath', 'psk'] as const).find((key) => values[key] !== undefined);
     sources.transport = by ? sources[by]! : values.port === 8883 ? sources.port! : { kind: 'default' };
   }
-  if (firstGiven(input, 'ws')) {
+  if (wsRequested(input)) {
     const secure = transport === 'mqtts' || transport === 'wss' || tlsImplied;
     transport = secure ? 'wss' : 'ws';
   }
@@ -142,7 +142,7 @@ export function resolveConnection(input: ResolveInput): Resolved {
     if (settings.cafile !== undefined || settings.capath !== undefined) {
       const ca = settings.cafile !== undefined ? 'cafile' : 'capath';
       const from = [['--psk', sources.psk], [`--${ca}`, sources[ca]]].flatMap(([flag, source]) =>
-        (source as Source | undefined)?.kind === 'flag' ? [] : [`${flag as string} comes from ${describe(source as Source | undefined)}`]);
+        (source as Source | undefined)?.kind === 'flag' ? [] : [`${flag as string} comes from ${whereFrom(source as Source | undefined)}`]);
       throw new ConfigError(`Only one of --psk or --cafile/--capath may be used at once${from.length ? ` (${from.join(', ')})` : ''}.`);
     }
     if (settings.pskIdentity === undefined) {
@@ -152,7 +152,8 @@ export function resolveConnection(input: ResolveInput): Resolved {
   return { settings, sources };
 }
 
-function describe(source: Source | undefined): string {
+/** Where a value came from, for a message about a clash. */
+function whereFrom(source: Source | undefined): string {
   switch (source?.kind) {
     case 'env': return source.name;
     case 'rc': return source.file;
@@ -163,10 +164,10 @@ function describe(source: Source | undefined): string {
 
 const isTrue = (value: unknown) => value === true || value === 'true' || value === '1';
 
-/** The highest layer that gives `key` decides (--ws: flags, MQ_WS, rc, then the options file). */
-function firstGiven(input: ResolveInput, key: 'ws'): boolean {
+/** --ws: the highest layer that says decides (flags, MQ_WS, rc, then the options file). */
+function wsRequested(input: ResolveInput): boolean {
   for (const layer of [input.flags, input.env, input.rc?.layer, input.optionsFile?.layer]) {
-    if (layer?.[key] !== undefined) return isTrue(layer[key]);
+    if (layer?.ws !== undefined) return isTrue(layer.ws);
   }
   return false;
 }

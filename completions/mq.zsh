@@ -121,6 +121,7 @@ _mq__pub() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -139,6 +140,9 @@ _mq__pub() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -181,6 +185,7 @@ _mq__sub() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -199,6 +204,9 @@ _mq__sub() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -230,6 +238,8 @@ _mq__sub() {
     '*--where=[Only JSON payloads where this holds, e.g. '\''temp>30'\'', '\''status==alarm'\'', '\''/a/0/b>=1'\'' (repeatable: all must hold)]:where: ' \
     '*--random-filter=[Print only this percentage of messages (0.1-100)]:random-filter: ' \
     '--no-local[Do not receive our own publishes]' \
+    '(--watch -w)--watch[On a terminal: one line per topic, in topic order, rewritten in place as messages arrive]' \
+    '(--watch -w)-w[On a terminal: one line per topic, in topic order, rewritten in place as messages arrive]' \
     '--retain-as-published[Keep the retain flag as the publisher set it]' \
     '*--retain-handling=[0 send retained messages, 1 only for a new subscription, 2 never]:retain-handling:(0 1 2)'
 }
@@ -270,6 +280,7 @@ _mq__rr() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -288,6 +299,9 @@ _mq__rr() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -319,6 +333,7 @@ _mq__rr() {
     '*-W+[Give up after this many seconds with "Timed out" (exit 27)]:W: ' \
     '-R[Ignore retained messages (always done: they cannot answer a new request)]' \
     '--retain-as-published[Subscribe with retain-as-published (MQTT v5)]' \
+    '*-M+[QoS 1/2 messages awaiting acknowledgement at most (--respond: responses in flight)]:M: ' \
     '--respond[Answer requests on -t instead of sending one; prints each request as mq sub would]' \
     '*--exec=[With --respond: run this shell command per request, the request on its stdin; its stdout is the response]:exec: '
 }
@@ -378,6 +393,7 @@ _mq__bench() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -396,6 +412,9 @@ _mq__bench() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -487,6 +506,7 @@ _mq__bench__pub() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -505,6 +525,9 @@ _mq__bench__pub() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -570,6 +593,7 @@ _mq__bench__sub() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -588,6 +612,9 @@ _mq__bench__sub() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -645,6 +672,7 @@ _mq__bench__conn() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -663,6 +691,9 @@ _mq__bench__conn() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -713,6 +744,7 @@ _mq__bench__agent() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -731,6 +763,9 @@ _mq__bench__agent() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -770,6 +805,7 @@ _mq__bench__merge() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -788,6 +824,9 @@ _mq__bench__merge() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
@@ -817,6 +856,8 @@ _mq__broker() {
     '*--key=[Private key of the server certificate (PEM)]:key:_files' \
     '*--cafile=[Require client certificates signed by this CA (mutual TLS)]:cafile:_files' \
     '*--tls-port=[Port of the TLS listener]:tls-port: ' \
+    '*--psk-file=[TLS-PSK keys, identity:hexkey per line (mosquitto'\''s psk_file); with or without --cert]:psk-file:_files' \
+    '*--psk-hint=[PSK identity hint the TLS listener sends (mosquitto'\''s psk_hint)]:psk-hint: ' \
     '*--ws-port=[Also listen for MQTT over WebSocket on this port]:ws-port: ' \
     '*--max-connections=[Connections each listener takes at once; more are closed at once (-1 = no limit)]:max-connections: ' \
     '*--max-packet-size=[Largest packet a client may send, in bytes; a larger one disconnects it (0 = no limit)]:max-packet-size: ' \
@@ -865,6 +906,7 @@ _mq__config() {
     '*-V+[MQTT version: 31, 311 or 5]:protocol-version:(31 311 5)' \
     '*-A+[Bind the local socket to this address]:A: ' \
     '--nodelay[Disable Nagle'\''s algorithm (TCP_NODELAY)]' \
+    '-S[Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)]' \
     '*--proxy=[SOCKS5 proxy: socks5h://\[user\[:pass\]@\]host\[:port\]]:proxy: ' \
     '*--property=[MQTT v5 property: -D <command> <name> <value>]:property: ' \
     '*-D+[MQTT v5 property: -D <command> <name> <value>]:property: ' \
@@ -883,12 +925,16 @@ _mq__config() {
     '*--tls-alpn=[ALPN protocol to offer]:tls-alpn: ' \
     '*--servername=[Server name to send (SNI) and verify]:servername: ' \
     '*--tls-keylog=[Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets]:tls-keylog:_files' \
+    '*--psk=[TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)]:psk: ' \
+    '*--psk-identity=[TLS-PSK: the identity the broker knows the key by]:psk-identity: ' \
+    '--no-tls[No TLS, whatever an rc file, profile or options file says]' \
     '*--will-topic=[Topic of the will message]:will-topic: ' \
     '*--will-payload=[Payload of the will message]:will-payload: ' \
     '*--will-qos=[QoS of the will message]:will-qos:(0 1 2)' \
     '--will-retain[Retain the will message]' \
     '--json[Print the settings and their sources as JSON]' \
-    '--check[Also connect with these settings and report whether the broker accepts them]'
+    '--check[Also connect with these settings and report whether the broker accepts them]' \
+    '*--for=[Resolve as this command does, with mosquitto'\''s options file for it (~/.config/mosquitto_sub, ...)]:for:(pub sub rr)'
 }
 
 _mq__completion() {

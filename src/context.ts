@@ -2,12 +2,15 @@ import type { Argv } from 'yargs';
 import type { CommandName } from './command-names.js';
 import type { ConnectionArgs } from './connection/options.js';
 import type { PreparedConnection } from './connection/prepare.js';
+import type { RawLayer } from './connection/resolve.js';
 import type { ConnectionSettings } from './connection/settings.js';
 import type { Io, Signal } from './io.js';
 import type { Ui } from './ui.js';
 
 /** Everything a command handler receives besides its parsed flags. */
 export interface Context {
+  /** The connection settings of mosquitto's default options file for this command (pub, sub, rr), when one was read. */
+  optionsFile?: { file: string; layer: RawLayer };
   io: Io;
   env: Record<string, string | undefined>;
   ui: Ui;

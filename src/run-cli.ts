@@ -7,6 +7,8 @@ import { MqError, UsageError, exitCodeFor } from './errors.js';
 import { holdsSecret, withGlobalOptions } from './connection/options.js';
 import { closest } from './suggest.js';
 import { COMMAND_NAMES, isCommandName, requestedCommand } from './command-names.js';
+import { isMosquittoClient, type DefaultOptions } from './connection/options-file.js';
+import type { RawLayer } from './connection/resolve.js';
 import type { Ui } from './ui.js';
 
 /** A reader that goes away (`mq ... | head -1`) is not an error; streaming commands watch for it themselves. */
@@ -28,10 +30,25 @@ export async function runCli(argv: string[], io: Io, seams: Seams = {}): Promise
     if (holdsSecret(argv)) io.title = 'mq';
 
     // Only the network commands take -o (mosquitto 2.1's options file); passwd may be given "-o" as a password.
-    if (argv.includes('-o') && ['pub', 'sub', 'rr', 'bench', 'config'].includes(requestedCommand(argv) ?? '')) {
-      const { readFile } = await import('node:fs/promises');
+    const requested = requestedCommand(argv);
+    const explicitOptionsFile = argv.includes('-o') && ['pub', 'sub', 'rr', 'bench', 'config'].includes(requested ?? '');
+    if (explicitOptionsFile) {
+      // Node built-ins are imported statically (in options-file.ts): a dynamic import() of one fails
+      // inside the code-cached bundle.
       const { expandOptionsFile } = await import('./connection/options-file.js');
-      argv = await expandOptionsFile(argv, (file) => readFile(file, 'utf8'));
+      argv = await expandOptionsFile(argv);
+    }
+    // mosquitto's default options file of pub, sub and rr (~/.config/mosquitto_sub), read only when
+    // -o names none, as mosquitto does: its connection settings become a layer of their own
+    // (below MQ_* and the rc file); its other options go before the command line's.
+    let optionsFile: (DefaultOptions & { words: string[] }) | undefined;
+    if (isMosquittoClient(requested) && !explicitOptionsFile && !argv.includes('--help')) {
+      const { readDefaultOptions, defaultWords, insertAfterCommand } = await import('./connection/options-file.js');
+      const options = await readDefaultOptions(requested, io.env);
+      if (options) {
+        optionsFile = { ...options, words: defaultWords(options.lines, argv, requested) };
+        argv = insertAfterCommand(argv, optionsFile.words);
+      }
     }
     const name = requestedCommand(argv);
     const entry = isCommandName(name) ? COMMANDS[name] : undefined;
@@ -52,7 +69,7 @@ export async function runCli(argv: string[], io: Io, seams: Seams = {}): Promise
       .exitProcess(false)
       .fail((message, error) => {
         if (error) throw error;
-        throw new UsageError(improveUsageMessage(message ?? 'Invalid arguments.', parser, argv));
+        throw new UsageError(improveUsageMessage(message ?? 'Invalid arguments.', parser, argv, optionsFile));
       })
       .middleware((args) => lastValueWins(args, parser, module?.keepRepeats ?? []), true)
       .epilogue('Run mq <command> --help for the options of a command. Docs: man mq, or README.md and docs/.');
@@ -62,7 +79,7 @@ export async function runCli(argv: string[], io: Io, seams: Seams = {}): Promise
         const handler = async (args: Record<string, unknown>) => {
           ui = await createUi(io, { quiet: Boolean(args.quiet), debug: Boolean(args.debug) });
           debug = Boolean(args.debug);
-          const ctx = createContext(io, ui, commandName, argv, cleanups, seams);
+          const ctx = createContext(io, ui, commandName, argv, cleanups, seams, optionsFile);
           await module.run(args as never, ctx);
         };
         // Nested subcommands (bench pub) get the same handler: yargs runs only the innermost one.
@@ -113,9 +130,12 @@ export interface Seams {
   connect?: Context['connect'];
 }
 
-function createContext(io: Io, ui: Ui, commandName: string, argv: readonly string[], cleanups: (() => void)[], seams: Seams): Context {
+function createContext(
+  io: Io, ui: Ui, commandName: string, argv: readonly string[], cleanups: (() => void)[], seams: Seams, optionsFile?: { file: string; layer: RawLayer },
+): Context {
   let interrupted: Promise<'SIGINT' | 'SIGTERM'> | undefined;
   const ctx: Context = {
+    ...(optionsFile ? { optionsFile: { file: optionsFile.file, layer: optionsFile.layer } } : {}),
     async connect(args, defaults) {
       if (seams.connect) return seams.connect(args, defaults);
       // Loaded here: mq --help, passwd and broker never resolve connection settings.
@@ -160,8 +180,20 @@ function report(error: unknown, ui: Ui, debug: boolean): number {
   return exitCodeFor(error);
 }
 
-/** yargs says "Unknown argument: x"; add the closest known option or command. */
-function improveUsageMessage(message: string, instance: Argv, argv: readonly string[]): string {
+/**
+ * yargs says "Unknown argument: x"; add the closest known option or command, and name mosquitto's
+ * options file when the option came from there.
+ */
+function improveUsageMessage(message: string, instance: Argv, argv: readonly string[], optionsFile?: { file: string; words: string[] }): string {
+  const unknown = /^Unknown arguments?: ([^,]+)/.exec(message)?.[1];
+  const inFile = unknown !== undefined && optionsFile?.words.find((word) => word === unknown || (word.startsWith('-') && word.replace(/^-+/, '') === unknown));
+  if (inFile) {
+    return `Unknown option: ${inFile} in ${optionsFile!.file}, mosquitto's default options for mq ${requestedCommand(argv)} (MQ_NO_MOSQUITTO_DEFAULTS=1 skips that file).`;
+  }
+  return improveUnknown(message, instance, argv);
+}
+
+function improveUnknown(message: string, instance: Argv, argv: readonly string[]): string {
   const recommended = /^Did you mean (\S+)\?$/.exec(message);
   if (recommended) return `Unknown command. Did you mean ${recommended[1]}? (see mq --help)`;
   const unknown = /^Unknown arguments?: (.+)$/.exec(message);

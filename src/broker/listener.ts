@@ -17,6 +17,8 @@ export interface ListenerSettings {
   /** 0 = any free port (the status line shows the one chosen). */
   port: number;
   tls?: TlsFiles;
+  /** TLS-PSK (--psk-file): keys by identity, mosquitto's psk_file format; with or without a certificate. */
+  psk?: { file: string; hint?: string };
   /** Where the listener was asked for, for error messages: "-p", "--tls-port", "broker.conf:3". */
   origin: string;
   /** Connections this listener takes at once (mosquitto's max_connections); undefined = no limit. */

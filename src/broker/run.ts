@@ -85,17 +85,18 @@ function absolutePaths(settings: BrokerSettings, cwd: string): BrokerSettings {
   return {
     ...settings,
     ...(settings.passwordFile !== undefined ? { passwordFile: abs(settings.passwordFile) } : {}),
-    listeners: settings.listeners.map((listener) => listener.tls
-      ? {
-          ...listener,
-          tls: {
-            ...listener.tls,
-            certFile: abs(listener.tls.certFile),
-            keyFile: abs(listener.tls.keyFile),
-            ...(listener.tls.caFile !== undefined ? { caFile: abs(listener.tls.caFile) } : {}),
-          },
-        }
-      : listener),
+    listeners: settings.listeners.map((listener) => ({
+      ...listener,
+      ...(listener.tls ? {
+        tls: {
+          ...listener.tls,
+          certFile: abs(listener.tls.certFile),
+          keyFile: abs(listener.tls.keyFile),
+          ...(listener.tls.caFile !== undefined ? { caFile: abs(listener.tls.caFile) } : {}),
+        },
+      } : {}),
+      ...(listener.psk ? { psk: { ...listener.psk, file: abs(listener.psk.file) } } : {}),
+    })),
   };
 }
 

@@ -4,7 +4,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
+import { DEFAULT_CIPHERS, createServer as createTlsServer, type TLSSocket, type TlsOptions } from 'node:tls';
 import { Aedes, type AuthenticateError, type Client, type ConnectPacket } from 'aedes';
 import { WebSocketServer, createWebSocketStream } from 'ws';
 import { ConfigError, MqError } from '../errors.js';
@@ -16,6 +16,7 @@ import {
 } from './log.js';
 import type { LogType } from './log-types.js';
 import { tapPackets } from './packet-tap.js';
+import { readPskFile, type PskTable } from './psk.js';
 import { connackV3 } from './packets.js';
 import { MAX_TOPIC_ALIAS, listenerUrl, type BrokerSettings, type ListenerKind, type ListenerSettings } from './settings.js';
 import { checkStringsOf, isTopicName, type MqttPacketParser } from './strings.js';
@@ -367,7 +368,8 @@ interface ListenerHooks {
 }
 
 async function startListener(listener: ListenerSettings, hooks: ListenerHooks): Promise<{ closable: Closable; port: number }> {
-  const tls = listener.tls ? await readTlsFiles(listener) : undefined;
+  const files = listener.tls ? await readTlsFiles(listener) : undefined;
+  const tls = listener.psk ? { ...files, ...pskServerOptions(await readPskFile(listener.psk.file), listener.psk.hint, files !== undefined, hooks) } : files;
   let server: NetServer | HttpServer;
   let wss: WebSocketServer | undefined;
   let port = listener.port;
@@ -432,6 +434,23 @@ async function startListener(listener: ListenerSettings, hooks: ListenerHooks): 
         if ('closeAllConnections' in server) server.closeAllConnections();
       }),
     },
+  };
+}
+
+/**
+ * TLS-PSK on a TLS listener (--psk-file): the key of the identity the client names; an unknown
+ * identity fails the handshake (logged as mosquitto does). PSK cipher suites are offered under
+ * TLS 1.2 too, beside the certificate ones when there is a certificate.
+ */
+function pskServerOptions(table: PskTable, hint: string | undefined, withCertificate: boolean, hooks: ListenerHooks): TlsOptions {
+  return {
+    pskCallback: (socket: TLSSocket, identity: string) => {
+      const key = table.get(identity);
+      if (!key) hooks.log(`Client connection from ${formatAddress(socket.remoteAddress, socket.remotePort)} failed: unknown PSK identity "${printable(identity)}".`);
+      return key ?? null;
+    },
+    ...(hint !== undefined ? { pskIdentityHint: hint } : {}),
+    ciphers: withCertificate ? `${DEFAULT_CIPHERS}:PSK` : 'PSK',
   };
 }
 

@@ -42,6 +42,10 @@ export interface BrokerArgs {
   connectTimeout?: string | number;
   /** --log-type, repeatable: names from LOG_TYPE_NAMES (yargs checks them). */
   logType?: string[];
+  /** --psk-file: TLS-PSK keys (mosquitto's psk_file format) for the TLS listener. */
+  pskFile?: string;
+  /** --psk-hint: the identity hint the TLS listener sends (mosquitto's psk_hint). */
+  pskHint?: string;
 }
 
 export const DEFAULT_PORT = 1883;
@@ -109,7 +113,7 @@ export function parsePort(value: string | number, origin: string): number {
 /** Flags that define listeners: with -c the config file defines them instead. */
 const LISTENER_FLAGS: [keyof BrokerArgs, string][] = [
   ['port', '-p'], ['host', '--host'], ['tlsPort', '--tls-port'], ['wsPort', '--ws-port'],
-  ['cert', '--cert'], ['key', '--key'], ['cafile', '--cafile'],
+  ['cert', '--cert'], ['key', '--key'], ['cafile', '--cafile'], ['pskFile', '--psk-file'], ['pskHint', '--psk-hint'],
 ];
 
 /**
@@ -150,14 +154,23 @@ export function resolveBrokerSettings(args: BrokerArgs, conf?: MosquittoConf): B
       ? '--key needs --cert: give both the server certificate and its private key.'
       : '--cert needs --key: give both the server certificate and its private key.');
   }
+  // The TLS listener: a certificate, pre-shared keys (--psk-file), or both.
+  const psk = args.pskFile !== undefined ? { psk: { file: args.pskFile, ...(args.pskHint !== undefined ? { hint: args.pskHint } : {}) } } : {};
+  if (args.pskHint !== undefined && args.pskFile === undefined) throw new UsageError('--psk-hint needs --psk-file: the hint names the keys of that file.');
   if (args.cert !== undefined && args.key !== undefined) {
     const tlsPort = args.tlsPort === undefined ? DEFAULT_TLS_PORT : parsePort(args.tlsPort, '--tls-port');
     listeners.push({
       kind: 'mqtts', ...hostField(host), port: tlsPort, origin: '--tls-port',
       tls: { certFile: args.cert, keyFile: args.key, ...(args.cafile !== undefined ? { caFile: args.cafile } : {}), requireCertificate: args.cafile !== undefined },
+      ...psk,
     });
-  } else if (args.tlsPort !== undefined || args.cafile !== undefined) {
-    throw new UsageError(`${args.tlsPort !== undefined ? '--tls-port' : '--cafile'} needs --cert and --key: the TLS listener needs a server certificate and its private key.`);
+  } else if (args.cafile !== undefined) {
+    throw new UsageError('--cafile needs --cert and --key: the TLS listener needs a server certificate and its private key.');
+  } else if (args.pskFile !== undefined) {
+    const tlsPort = args.tlsPort === undefined ? DEFAULT_TLS_PORT : parsePort(args.tlsPort, '--tls-port');
+    listeners.push({ kind: 'mqtts', ...hostField(host), port: tlsPort, origin: '--tls-port', ...psk });
+  } else if (args.tlsPort !== undefined) {
+    throw new UsageError('--tls-port needs --cert and --key: the TLS listener needs a server certificate and its private key.');
   }
   if (args.wsPort !== undefined) {
     listeners.push({ kind: 'ws', ...hostField(host), port: parsePort(args.wsPort, '--ws-port'), origin: '--ws-port' });

@@ -17,6 +17,8 @@ const command: CommandModule<BrokerRunArgs> = {
       .option('key', { type: 'string', normalize: true, group: 'TLS:', describe: 'Private key of the server certificate (PEM)' })
       .option('cafile', { type: 'string', normalize: true, group: 'TLS:', describe: 'Require client certificates signed by this CA (mutual TLS)' })
       .option('tls-port', { type: 'string', group: 'TLS:', describe: 'Port of the TLS listener', defaultDescription: '8883' })
+      .option('psk-file', { type: 'string', normalize: true, group: 'TLS:', describe: "TLS-PSK keys, identity:hexkey per line (mosquitto's psk_file); with or without --cert" })
+      .option('psk-hint', { type: 'string', group: 'TLS:', describe: 'PSK identity hint the TLS listener sends (mosquitto\'s psk_hint)' })
       .option('ws-port', { type: 'string', describe: 'Also listen for MQTT over WebSocket on this port' })
       .option('max-connections', { type: 'string', group: 'Limits:', describe: 'Connections each listener takes at once; more are closed at once (-1 = no limit)', defaultDescription: 'no limit' })
       .option('max-packet-size', { type: 'string', group: 'Limits:', describe: 'Largest packet a client may send, in bytes; a larger one disconnects it (0 = no limit)', defaultDescription: 'no limit' })

@@ -36,6 +36,7 @@ const command: CommandModule<RrArgs> = {
       R: 'Ignore retained messages (always done: they cannot answer a new request)',
       'retain-as-published': 'Subscribe with retain-as-published (MQTT v5)',
     })
+      .option('M', { type: 'string', group: request, describe: 'QoS 1/2 messages awaiting acknowledgement at most (--respond: responses in flight)', defaultDescription: '20' })
       .option('respond', { type: 'boolean', group: respond, describe: 'Answer requests on -t instead of sending one; prints each request as mq sub would' })
       .option('exec', { type: 'string', group: respond, describe: 'With --respond: run this shell command per request, the request on its stdin; its stdout is the response' })
       .example("$0 rr -t svc/time -m now -W 5", 'Ask and print the answer; exit 27 if none comes within 5 s')

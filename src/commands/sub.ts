@@ -40,7 +40,8 @@ const command: CommandModule<Args> = {
       .option('grep', { type: 'string', group: filters, describe: 'Only messages whose payload matches this regular expression; (?i) ignores case' })
       .option('where', { array: true, nargs: 1, type: 'string', group: filters, describe: "Only JSON payloads where this holds, e.g. 'temp>30', 'status==alarm', '/a/0/b>=1' (repeatable: all must hold)" })
       .option('random-filter', { type: 'string', group: filters, describe: 'Print only this percentage of messages (0.1-100)' })
-      .option('no-local', { type: 'boolean', group: v5, describe: 'Do not receive our own publishes' });
+      .option('no-local', { type: 'boolean', group: v5, describe: 'Do not receive our own publishes' })
+      .option('watch', { alias: 'w', type: 'boolean', group: 'Output:', describe: 'On a terminal: one line per topic, in topic order, rewritten in place as messages arrive' });
     return withSubscribeOptions(yargs, v5, { 'retain-as-published': 'Keep the retain flag as the publisher set it' })
       .option('retain-handling', { type: 'string', group: v5, describe: '0 send retained messages, 1 only for a new subscription, 2 never' })
       .example("$0 sub -t 'sensors/#' -v", 'Print the topic and payload of every message under sensors/')
@@ -48,7 +49,8 @@ const command: CommandModule<Args> = {
       .example("$0 sub -t '#' --retained-only --remove-retained", 'Clear every retained message, then exit')
       .example("$0 sub -t 'sensors/#' --where 'temp>30' --json", 'Hot readings as NDJSON')
       .example("$0 sub -t 'logs/#' --grep '(?i)error' | head -n 1", 'The first error line, then exit quietly')
-      .example("$0 sub -c -i logger -q 1 -t 'events/#'", 'A persistent session: nothing is missed between runs');
+      .example("$0 sub -c -i logger -q 1 -t 'events/#'", 'A persistent session: nothing is missed between runs')
+      .example("$0 sub -t 'sensors/#' -w", 'The latest reading of every sensor, one line each, updated in place');
   },
   async run(args, ctx) {
     // Loaded here: `mq sub --help` must not load MQTT.js.

@@ -2,6 +2,7 @@ import { openSync, statSync, writeSync } from 'node:fs';
 import net from 'node:net';
 import tls from 'node:tls';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import mqttPacket from 'mqtt-packet';
 import { ConfigError, ConnectionError, ConnectionLostError, UsageError } from '../errors.js';
 import type { Ui } from '../ui.js';
 import { brokerLabel, toMqError } from './errors.js';
@@ -29,9 +30,11 @@ export interface Connection {
   failed: Promise<never>;
   /**
    * Send DISCONNECT (v5: with this reason code) after the queued packets, and close; bounded in
-   * time, so a broker that stopped reading cannot keep the command from exiting.
+   * time, so a broker that stopped reading cannot keep the command from exiting. `quick`: nothing
+   * pending matters any more (stdout's reader went away): write the DISCONNECT straight to the
+   * socket and close it within QUICK_CLOSE_MS, without waiting on MQTT.js.
    */
-  close(reasonCode?: number): Promise<void>;
+  close(reasonCode?: number, options?: { quick?: boolean }): Promise<void>;
 }
 
 export interface ConnectOptions {
@@ -169,6 +172,8 @@ export async function connect(settings: ConnectionSettings, session: SessionOpti
 const MAX_BACKOFF_MS = 10_000;
 /** How long a clean DISCONNECT may take before the socket is simply closed. */
 const CLOSE_GRACE_MS = 3000;
+/** A quick close (see Connection.close) waits this long at most for the DISCONNECT to be written. */
+const QUICK_CLOSE_MS = 50;
 
 /** After the first CONNACK: reconnect with backoff, or turn a loss into ConnectionLostError. */
 function watch(client: MqttClient, settings: ConnectionSettings, session: SessionOptions, ui: Ui, clientId: () => string, reconnect: boolean): Connection {
@@ -216,12 +221,16 @@ function watch(client: MqttClient, settings: ConnectionSettings, session: Sessio
     session,
     clientId,
     failed,
-    async close(reasonCode?: number) {
+    async close(reasonCode?: number, how: { quick?: boolean } = {}) {
       if (closing) return;
       closing = true;
       client.options.reconnectPeriod = 0;
       if (!client.connected) {
         await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
+        return;
+      }
+      if (how.quick) {
+        await closeNow(client, settings.protocolVersion === 5 ? { ...(reasonCode !== undefined ? { reasonCode } : {}) } : {});
         return;
       }
       // MQTT.js holds the DISCONNECT until unanswered SUBSCRIBE/UNSUBSCRIBE requests are acked;
@@ -242,4 +251,32 @@ function watch(client: MqttClient, settings: ConnectionSettings, session: Sessio
       clearTimeout(timer);
     },
   };
+}
+
+/**
+ * DISCONNECT written straight to the socket, then the socket destroyed: MQTT.js's own end(false)
+ * waits for unacknowledged packets and for the broker to close its side, which a socket paused
+ * for stdout's backpressure, or a message we chose not to acknowledge, can hold up for good.
+ */
+async function closeNow(client: MqttClient, disconnect: { reasonCode?: number }): Promise<void> {
+  const stream = client.stream as NodeJS.WritableStream & { destroyed?: boolean };
+  if (!stream.destroyed) {
+    const packet = { cmd: 'disconnect' as const, ...disconnect };
+    client.emit('packetsend', packet); // for the -d trace
+    const bytes = mqttPacket.generate(packet, { protocolVersion: client.options.protocolVersion });
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, QUICK_CLOSE_MS);
+      stream.write(bytes, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, QUICK_CLOSE_MS);
+    client.end(true, {}, () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
 }

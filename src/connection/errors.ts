@@ -92,6 +92,13 @@ export function toMqError(error: unknown, settings: ConnectionSettings): MqError
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
     return new TlsError(`TLS: the server certificate of ${where} is ${code === 'CERT_HAS_EXPIRED' ? 'expired' : 'not yet valid'}.`, { cause: error });
   }
+  if (settings.psk !== undefined && settings.transport !== 'mqtt' && settings.transport !== 'ws' &&
+    (code.startsWith('ERR_SSL_') || code === 'EPROTO' || /SSL|TLS/i.test(err.message ?? ''))) {
+    const alert = /alert ([a-z ]+?)(?::|$)/i.exec(err.message ?? '')?.[1];
+    return new TlsError(`TLS-PSK: the handshake with ${where} failed: the broker does not know the identity "${settings.pskIdentity ?? ''}" or holds another key for it${alert ? ` (TLS alert: ${alert})` : ''}.`, {
+      hint: 'Check --psk and --psk-identity against the broker\'s psk_file.', cause: error,
+    });
+  }
   if (code.startsWith('ERR_SSL_') || code === 'EPROTO' || /SSL|TLS/i.test(err.message ?? '')) {
     const plain = /wrong version number|packet length too long|unknown protocol/i.test(err.message ?? '');
     return new TlsError(`A TLS error occurred talking to ${where}: ${err.message}.`, {

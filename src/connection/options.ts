@@ -20,6 +20,7 @@ export function withConnectionOptions<T>(yargs: Argv<T>, omit: readonly string[]
       describe: option.describe,
       ...(option.defaultDescription !== undefined ? { defaultDescription: option.defaultDescription } : {}),
       ...(option.normalize ? { normalize: true } : {}),
+      ...(option.hidden ? { hidden: true } : {}),
     });
   }
   return yargs;
@@ -52,7 +53,7 @@ const camelCase = (name: string) => name.replace(/-([a-z])/g, (_, letter: string
  */
 export function flagsLayer(args: ConnectionArgs): RawLayer {
   const parsed = args as Record<string, unknown>;
-  const layer: RawLayer = { url: parsed.url, ws: parsed.ws };
+  const layer: RawLayer = { url: parsed.url, ws: parsed.ws, noTls: parsed.noTls };
   for (const option of CONNECTION_OPTIONS as readonly ConnectionOption[]) {
     if (!option.setting) continue;
     const value = parsed[camelCase(option.name)];

@@ -8,7 +8,7 @@ import type { Connection, ConnectOptions } from './connect.js';
 import { flagsLayer, type ConnectionArgs } from './options.js';
 import { parseProperties, type Properties } from './properties.js';
 import { loadRc } from './rc.js';
-import { resolveConnection, type Resolved } from './resolve.js';
+import { resolveConnection, type RawLayer, type Resolved } from './resolve.js';
 import { sessionOptions } from './session.js';
 import type { ConnectionSettings } from './settings.js';
 import type { Ui } from '../ui.js';
@@ -18,6 +18,8 @@ export interface ConnectionContext {
   io: Io;
   env: Record<string, string | undefined>;
   ui: Ui;
+  /** The connection settings of mosquitto's default options file for this command, when one was read. */
+  optionsFile?: { file: string; layer: RawLayer };
 }
 
 /** Settings resolved, not yet connected: commands check their own flags against them in between. */
@@ -61,6 +63,7 @@ export async function resolveSettings(
   ctx: ConnectionContext,
   options: { defaults?: Partial<ConnectionSettings>; prompt?: boolean } = {},
 ): Promise<Resolved> {
+  refuseEngines(args);
   const env = readEnv(ctx.env);
   const rc = await loadRc({ cwd: ctx.io.cwd(), explicitPath: args.config ?? env.config, profile: args.profile ?? env.profile });
   for (const warning of rc?.warnings ?? []) ctx.ui.warn(warning);
@@ -70,6 +73,7 @@ export async function resolveSettings(
     flags,
     env: env.layer,
     ...(rc ? { rc: { layer: rc.layer, file: rc.file, ...(rc.profile ? { profile: rc.profile } : {}) } } : {}),
+    ...(ctx.optionsFile ? { optionsFile: ctx.optionsFile } : {}),
     ...(options.defaults ? { defaults: options.defaults } : {}),
     // -D and -x mean MQTT v5 unless -V says otherwise, as in mosquitto (2.1 for -x).
     ...(args.property !== undefined ? { forceV5: '-D' as const } : args.sessionExpiry !== undefined ? { forceV5: '-x' as const } : {}),
@@ -82,7 +86,27 @@ export async function resolveSettings(
     resolved.settings.password = await promptSecret(ctx.io, 'Password: ');
     resolved.sources.password = { kind: 'flag', flag: '-P (prompt)' };
   }
+  if (args.keyform !== undefined && resolved.settings.key === undefined) {
+    throw new UsageError('--keyform was given without --key: it says the format of the key file.');
+  }
+  if (resolved.settings.srv) {
+    const { applySrv, systemResolver } = await import('./srv.js');
+    await applySrv(resolved, systemResolver(ctx.env.MQ_DNS_SERVERS));
+  }
   return resolved;
+}
+
+const NO_ENGINES = "Node's TLS has no OpenSSL engine support; use --key with a PEM file";
+
+/** mosquitto's OpenSSL engine options: known by name, refused with the reason (exit 1). */
+function refuseEngines(args: ConnectionArgs): void {
+  if (args.tlsEngine !== undefined) throw new UsageError(`--tls-engine is not supported: ${NO_ENGINES}.`);
+  if (args.tlsEngineKpassSha1 !== undefined) throw new UsageError(`--tls-engine-kpass-sha1 is not supported: it unlocks an OpenSSL engine key, and ${NO_ENGINES}.`);
+  if (args.keyform !== undefined) {
+    const form = String(args.keyform).toLowerCase();
+    if (form === 'engine') throw new UsageError(`--keyform engine is not supported: ${NO_ENGINES}.`);
+    if (form !== 'pem') throw new UsageError(`Invalid --keyform "${String(args.keyform)}": use pem (engine is not supported: ${NO_ENGINES}).`);
+  }
 }
 
 async function readPasswordFile(file: string, ctx: ConnectionContext): Promise<string> {

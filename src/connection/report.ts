@@ -23,6 +23,8 @@ export function describeSource(source: Source): string {
     case 'flag': return `flag ${source.flag}`;
     case 'env': return `env ${source.name}`;
     case 'rc': return `rc ${source.file}${source.profile ? ` (profile ${source.profile})` : ''}`;
+    case 'options-file': return `options file ${source.file}`;
+    case 'srv': return `SRV ${source.query}`;
     case 'default': return 'default';
   }
 }

@@ -7,7 +7,7 @@ import { MessageIds, MessageStore } from './message-store.js';
 import type { ConnectionArgs } from './options.js';
 import type { Properties } from './properties.js';
 import type { Resolved, Source } from './resolve.js';
-import type { ConnectionSettings } from './settings.js';
+import { pskBytes, type ConnectionSettings } from './settings.js';
 
 /**
  * PURE: what a session asks of the broker (client id, clean session, will, expiry), checked against
@@ -89,7 +89,7 @@ export function parseSessionExpiry(text: string): number {
   return value;
 }
 
-const RANK = { flag: 0, env: 1, rc: 2, default: 3 } as const;
+const RANK = { flag: 0, srv: 0, env: 1, rc: 2, 'options-file': 3, default: 4 } as const;
 function rank(source: Source | undefined): number {
   return source ? RANK[source.kind] : RANK.default;
 }
@@ -154,6 +154,7 @@ export interface TlsFiles {
 
 function tlsOptions(settings: ConnectionSettings, files: TlsFiles): tls.ConnectionOptions {
   const version = settings.tlsVersion ? (`TLSv${settings.tlsVersion.slice(4)}` as tls.SecureVersion) : undefined;
+  const psk = settings.psk !== undefined ? pskOptions(settings.psk, settings.pskIdentity ?? '') : {};
   return {
     ...(files.ca ? { ca: files.ca } : {}),
     ...(files.cert ? { cert: files.cert } : {}),
@@ -161,8 +162,23 @@ function tlsOptions(settings: ConnectionSettings, files: TlsFiles): tls.Connecti
     rejectUnauthorized: !settings.insecure,
     ...(settings.servername !== undefined ? { servername: settings.servername } : net.isIP(settings.host) === 0 ? { servername: settings.host } : {}),
     ...(settings.alpn !== undefined ? { ALPNProtocols: [settings.alpn] } : {}),
+    ...psk,
     ...(settings.ciphers !== undefined ? { ciphers: settings.ciphers } : {}),
     ...(version ? { minVersion: version, maxVersion: version } : {}),
+  };
+}
+
+/**
+ * TLS-PSK (--psk, --psk-identity): the key and identity through Node's pskCallback. Under TLS 1.2
+ * only PSK cipher suites are offered, as mosquitto does (--ciphers still wins); there is no
+ * certificate to check.
+ */
+function pskOptions(hex: string, identity: string): tls.ConnectionOptions {
+  const psk = pskBytes(hex);
+  return {
+    pskCallback: () => ({ psk, identity }),
+    ciphers: 'PSK',
+    checkServerIdentity: () => undefined,
   };
 }
 

@@ -28,6 +28,12 @@ export interface ConnectionSettings {
   servername?: string;
   /** --tls-keylog: append the TLS session keys here (NSS key log format). */
   tlsKeylog?: string;
+  /** --psk: TLS-PSK key, hex digits as mosquitto takes them (turns TLS on; no certificates). */
+  psk?: string;
+  /** --psk-identity: the identity the broker's psk_file knows the key by. */
+  pskIdentity?: string;
+  /** -S: find host and port through a DNS SRV lookup of the host (unset: no lookup). */
+  srv?: boolean;
   proxy?: string;
   bindAddress?: string;
   nodelay: boolean;
@@ -69,6 +75,8 @@ export interface ConnectionOption {
   normalize?: boolean;
   /** What shell completion offers as the value. */
   values?: readonly string[];
+  /** Left out of --help and completion: accepted by name only to be refused with a reason. */
+  hidden?: boolean;
   /** The setting it sets, with its env variable, parser and markers. */
   setting?: Omit<SettingSpec, 'flag'> & {
     /** Used when no flag, variable or rc file sets it. */
@@ -114,6 +122,24 @@ const tlsVersion: Parser = (value, origin) => {
   throw new ConfigError(`Invalid TLS version "${String(value)}" in ${origin}: use tlsv1.3, tlsv1.2 or tlsv1.1.`);
 };
 
+/**
+ * --psk: hex digits, as mosquitto takes them (an odd count gets a leading 0). At most 512 bytes,
+ * OpenSSL's limit. Kept as text; pskBytes() gives the key.
+ */
+const pskHex: Parser = (value, origin) => {
+  const v = typeof value === 'number' ? String(value) : value;
+  if (typeof v !== 'string' || !/^[0-9a-f]+$/i.test(v)) {
+    throw new ConfigError(`Invalid pre-shared key in ${origin}: give it as hex digits (0-9, a-f), e.g. --psk 1a2b3c4d.`);
+  }
+  if (v.length > 1024) throw new ConfigError(`The pre-shared key in ${origin} is too long: at most 512 bytes (1024 hex digits).`);
+  return v;
+};
+
+/** The bytes of a --psk key: mosquitto's hex reading (an odd number of digits gets a leading 0). */
+export function pskBytes(hex: string): Buffer {
+  return Buffer.from(hex.length % 2 === 1 ? `0${hex}` : hex, 'hex');
+}
+
 const transport: Parser = (value, origin) => {
   const v = String(value).toLowerCase();
   if (v === 'mqtt' || v === 'mqtts' || v === 'ws' || v === 'wss') return v;
@@ -153,6 +179,8 @@ export const CONNECTION_OPTIONS = [
     setting: { key: 'bindAddress', parse: text } },
   { name: 'nodelay', type: 'boolean', group: 'Connection:', describe: 'Disable Nagle\'s algorithm (TCP_NODELAY)',
     setting: { key: 'nodelay', parse: bool, default: false } },
+  { name: 'S', type: 'boolean', group: 'Connection:', describe: 'Find the broker with a DNS SRV lookup of -h: _mqtt._tcp.HOST (_secure-mqtt with TLS)',
+    setting: { key: 'srv', env: 'MQ_SRV', parse: bool } },
   { name: 'proxy', type: 'string', group: 'Connection:', describe: 'SOCKS5 proxy: socks5h://[user[:pass]@]host[:port]',
     setting: { key: 'proxy', env: 'MQ_PROXY', parse: text } },
   { name: 'property', alias: 'D', type: 'array', group: 'Connection:', describe: 'MQTT v5 property: -D <command> <name> <value>' },
@@ -182,6 +210,14 @@ export const CONNECTION_OPTIONS = [
     setting: { key: 'servername', parse: text } },
   { name: 'tls-keylog', type: 'string', group: 'TLS:', describe: 'Append the TLS session keys to this file (NSS key log, for Wireshark); it holds secrets', normalize: true,
     setting: { key: 'tlsKeylog', parse: text, path: true } },
+  { name: 'psk', type: 'string', group: 'TLS:', describe: 'TLS-PSK: the pre-shared key, in hex (enables TLS without certificates; prefer MQ_PSK)',
+    setting: { key: 'psk', env: 'MQ_PSK', parse: pskHex, secret: true } },
+  { name: 'psk-identity', type: 'string', group: 'TLS:', describe: 'TLS-PSK: the identity the broker knows the key by',
+    setting: { key: 'pskIdentity', env: 'MQ_PSK_IDENTITY', parse: text } },
+  { name: 'no-tls', type: 'boolean', group: 'TLS:', describe: 'No TLS, whatever an rc file, profile or options file says' },
+  { name: 'tls-engine', type: 'string', group: 'TLS:', describe: 'OpenSSL engine (not supported)', hidden: true },
+  { name: 'keyform', type: 'string', group: 'TLS:', describe: 'Key format: pem (engine is not supported)', hidden: true },
+  { name: 'tls-engine-kpass-sha1', type: 'string', group: 'TLS:', describe: 'Engine key password hash (not supported)', hidden: true },
   { name: 'will-topic', type: 'string', group: 'Will:', describe: 'Topic of the will message' },
   { name: 'will-payload', type: 'string', group: 'Will:', describe: 'Payload of the will message' },
   { name: 'will-qos', type: 'string', group: 'Will:', describe: 'QoS of the will message', defaultDescription: '0', values: ['0', '1', '2'] },

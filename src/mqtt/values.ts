@@ -21,6 +21,9 @@ export function parseWholeNumber(text: string, flag: string, what: string, min: 
   return value;
 }
 
+/** -M: QoS 1/2 messages awaiting acknowledgement at once, as mosquitto's clients default to. */
+export const DEFAULT_MAX_INFLIGHT = 20;
+
 /** -W: seconds; fractions are allowed (mosquitto takes whole seconds only). */
 export function parseSeconds(text: string, flag = '-W'): number {
   const t = String(text).trim();

@@ -8,7 +8,7 @@ import { UsageError } from '../errors.js';
 import { checkPublishTopic, publishTopicProblem } from '../mqtt/topic.js';
 import { parseEncoding, payloadSizeProblem, type PayloadEncoding } from '../input/payload.js';
 import type { PublishProperties } from '../mqtt/message.js';
-import { parseQos, parseWholeNumber, type Qos } from '../mqtt/values.js';
+import { DEFAULT_MAX_INFLIGHT, parseQos, parseWholeNumber, type Qos } from '../mqtt/values.js';
 import { givenSources, messageSource, oneSource, type MessageArgs, type MessageSource } from '../input/sources.js';
 
 /** The flags as yargs gives them: a repeated flag arrives as an array. */
@@ -51,8 +51,6 @@ export interface PubPlan {
   /** Things worth saying that do not stop the command. */
   warnings: string[];
 }
-
-export const DEFAULT_MAX_INFLIGHT = 20;
 
 /** The last value of a flag given more than once (mosquitto: the last one wins). */
 function last<T>(value: T | T[] | undefined): T | undefined {

@@ -9,7 +9,7 @@ import { UsageError } from '../errors.js';
 import { receiveMaximum } from '../mqtt/subscribe.js';
 import { checkFilter, checkPublishTopic, topicMatches } from '../mqtt/topic.js';
 import { planOutput, type OutputArgs, type OutputPlan } from '../output/options.js';
-import { parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
+import { DEFAULT_MAX_INFLIGHT, parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
 import { givenSources, messageSource, oneSource, type MessageArgs, type MessageSource } from '../input/sources.js';
 
 /** The flags of `mq rr` beyond the connection ones, as yargs gives them (the last of repeats wins). */
@@ -24,6 +24,7 @@ export interface RrArgs extends ConnectionArgs, OutputArgs, Omit<MessageArgs, 's
   retainAsPublished?: boolean;
   respond?: boolean;
   exec?: string | string[];
+  M?: string;
 }
 
 /** Where the payload comes from: the request's (or, with --respond, every response's; --exec makes one per request). */
@@ -54,6 +55,8 @@ export interface RrPlan {
   output: OutputPlan;
   /** v5 receive-maximum (src/mqtt/subscribe.ts). */
   receiveMaximum: number;
+  /** -M: QoS 1/2 messages awaiting acknowledgement at once (--respond: responses; a request is one message). */
+  maxInflight: number;
   warnings: string[];
 }
 
@@ -146,6 +149,7 @@ export function planRr(args: RrArgs, context: PlanContext): RrPlan {
   const qos = args.qos === undefined ? 0 : parseQos(args.qos);
   const count = args.C !== undefined ? parseWholeNumber(args.C, '-C', respond ? 'number of requests to answer' : 'number of responses to wait for', 1) : respond ? undefined : 1;
   const timeoutSeconds = args.W !== undefined ? parseSeconds(args.W) : undefined;
+  const maxInflight = args.M === undefined ? DEFAULT_MAX_INFLIGHT : parseWholeNumber(String(args.M), '-M', 'number of messages in flight', 1, 65535);
   if (args.retainAsPublished && !v5) warnings.push('--retain-as-published is an MQTT v5 subscription option and has no effect with MQTT 3.x.');
 
   return {
@@ -162,6 +166,7 @@ export function planRr(args: RrArgs, context: PlanContext): RrPlan {
     publishProperties,
     output: planOutput(args),
     receiveMaximum: receiveMaximum(count),
+    maxInflight,
     warnings,
   };
 }

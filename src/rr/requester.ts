@@ -38,7 +38,12 @@ export async function runRequester(plan: RrPlan, payload: Buffer, connection: Co
     resolveOutcome(error === undefined || error instanceof MqError ? error : new MqError(String(error instanceof Error ? error.message : error)));
   };
 
-  const printer = createPrinter(io.stdout, { output: plan.output, ...(io.color ? { color: io.color } : {}), ui, batch: false, onClosed: finish });
+  // Once stdout's reader went away nothing pending matters: the connection is closed at once.
+  let stdoutGone = false;
+  const printer = createPrinter(io.stdout, { output: plan.output, ...(io.color ? { color: io.color } : {}), ui, batch: false, onClosed: (error) => {
+    stdoutGone = true;
+    finish(error);
+  } });
   let requestSent = false;
   let printed = 0;
   client.on('message', (topic: string, message: Buffer, packet: IPublishPacket) => {
@@ -95,7 +100,7 @@ export async function runRequester(plan: RrPlan, payload: Buffer, connection: Co
 
   const error = await outcome;
   if (timer) clearTimeout(timer);
-  await connection.close();
+  await connection.close(undefined, { quick: stdoutGone });
   await printer.flush();
   if (error) throw error;
 }

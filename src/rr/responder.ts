@@ -48,11 +48,20 @@ export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefine
     resolveOutcome(error === undefined || error instanceof MqError ? error : new MqError(String(error instanceof Error ? error.message : error)));
   };
 
-  const printer = createPrinter(io.stdout, { output: plan.output, ...(io.color ? { color: io.color } : {}), ui, batch: false, onClosed: finish });
+  // Once stdout's reader went away nothing pending matters: the connection is closed at once.
+  let stdoutGone = false;
+  const printer = createPrinter(io.stdout, { output: plan.output, ...(io.color ? { color: io.color } : {}), ui, batch: false, onClosed: (error) => {
+    stdoutGone = true;
+    finish(error);
+  } });
   let answered = 0;
   let warnedNoResponseTopic = false;
 
-  const answer = async ({ topic, payload, packet }: Request): Promise<void> => {
+  /** Print the request, make the response and hand it to MQTT.js; false when it is not answered. */
+  const answer = async (request: Request): Promise<void> => {
+    if (!(await respond(request))) started--;
+  };
+  const respond = async ({ topic, payload, packet }: Request): Promise<boolean> => {
     const properties = (packet.properties ?? {}) as { responseTopic?: string; correlationData?: Buffer };
     const responseTopic = properties.responseTopic ?? plan.responseTopic;
     if (responseTopic === undefined) {
@@ -60,12 +69,12 @@ export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefine
         ui.warn(`A request on '${topic}' names no response topic, so it is not answered${v5 ? '' : ' (MQTT 3.1.1 has no response-topic property: give -e TOPIC to answer such requests)'}.`);
         warnedNoResponseTopic = true;
       }
-      return;
+      return false;
     }
     const problem = publishTopicProblem(responseTopic);
     if (problem) {
       ui.warn(`Not answering the request on '${topic}': its response topic '${responseTopic}' is not valid (${problem}).`);
-      return;
+      return false;
     }
     printer.print(toReceived(topic, payload, packet));
 
@@ -81,7 +90,7 @@ export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefine
       });
       if (!result.ok) {
         if (!done) ui.warn(`--exec: ${result.reason} for the request on '${topic}'; no response sent.`);
-        return;
+        return false;
       }
       response = result.stdout;
     }
@@ -93,33 +102,41 @@ export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefine
       };
       if (Object.keys(responseProperties).length > 0) options.properties = responseProperties;
     }
-    try {
-      await publish(client, responseTopic, response!, options, 'The response');
-    } catch (error) {
+    // Up to -M responses wait for their PUBACK/PUBCOMP at once; the next request is taken meanwhile.
+    const sent = publish(client, responseTopic, response!, options, 'The response').then(() => {
+      answered++;
+      ui.debug(`Answered the request on '${topic}' on '${responseTopic}'.`);
+      if (plan.count !== undefined && answered >= plan.count) finish();
+    }, (error: unknown) => {
+      started--; // not answered: another request may take its place under -C
       // A refused response topic is that requester's problem; keep answering the others.
-      if (error instanceof RefusedError) {
-        ui.warn(error.message);
-        return;
-      }
-      throw error;
-    }
-    answered++;
-    ui.debug(`Answered the request on '${topic}' on '${responseTopic}'.`);
-    if (plan.count !== undefined && answered >= plan.count) finish();
+      if (error instanceof RefusedError) ui.warn(error.message);
+      else throw error;
+    }).catch(finish).finally(() => {
+      unacknowledged.delete(sent);
+      pump();
+    });
+    unacknowledged.add(sent);
+    return true;
   };
 
-  // One request at a time, in the order they arrived.
+  // One request at a time, in the order they arrived; at most -M responses unacknowledged, and
+  // with -C no more requests taken than it asks to answer.
   const queue: Request[] = [];
+  const unacknowledged = new Set<Promise<void>>();
+  let started = 0;
   let paused = false;
   let current: Promise<void> | undefined;
   const pump = () => {
-    if (current || done) return;
+    if (current || done || unacknowledged.size >= plan.maxInflight) return;
+    if (plan.count !== undefined && started >= plan.count) return;
     const next = queue.shift();
     if (!next) return;
     if (paused && queue.length < QUEUE_LOW) {
       paused = false;
       client.stream.resume();
     }
+    started++;
     current = answer(next).catch(finish).finally(() => {
       current = undefined;
       pump();
@@ -149,14 +166,15 @@ export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefine
 
   const error = await outcome;
   if (timer) clearTimeout(timer);
-  if (current) {
-    // Finish the request in hand (its response may be on its way), but not forever.
+  if ((current || unacknowledged.size > 0) && !stdoutGone) {
+    // Finish the request in hand and the responses on their way, but not forever.
     let grace: NodeJS.Timeout | undefined;
-    await Promise.race([current, new Promise<void>((resolve) => { grace = setTimeout(resolve, INTERRUPT_GRACE_MS); })]);
+    const inHand = Promise.all([current, ...unacknowledged]);
+    await Promise.race([inHand, new Promise<void>((resolve) => { grace = setTimeout(resolve, INTERRUPT_GRACE_MS); })]);
     clearTimeout(grace);
-    stopCommand.abort();
   }
-  await connection.close();
+  stopCommand.abort();
+  await connection.close(undefined, { quick: stdoutGone });
   await printer.flush();
   if (error) throw error;
 }

@@ -24,6 +24,7 @@ export interface SubArgs extends OutputArgs {
   retainHandling?: string;
   grep?: string;
   where?: string[];
+  watch?: boolean;
 }
 
 export interface Subscription {
@@ -57,6 +58,8 @@ export interface SubPlan {
   maxInflight: number;
   payloadFilter?: PayloadFilter;
   output: OutputPlan;
+  /** -w: one line per topic on the terminal, rewritten in place (src/output/watch.ts). */
+  watch: boolean;
   /** v5 receive-maximum (src/mqtt/subscribe.ts). */
   receiveMaximum: number;
   /** Notes for stderr about flags that have no effect here (v5-only options under 3.x). */
@@ -143,6 +146,7 @@ export function planSubscription(args: SubArgs, context: PlanContext): SubPlan {
     maxInflight,
     ...(payloadFilter ? { payloadFilter } : {}),
     output,
+    watch: Boolean(args.watch),
     receiveMaximum: receiveMaximum(count),
     warnings,
   };

@@ -2,6 +2,8 @@ import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 import type { ConnectionArgs } from '../connection/options.js';
 import type { Context } from '../context.js';
+import { brokerLabel } from '../connection/errors.js';
+import { UsageError } from '../errors.js';
 import { validateFormat } from '../output/format.js';
 import { planSubscription, type SubArgs } from './options.js';
 import { createSubscriber } from './session.js';
@@ -16,10 +18,16 @@ export async function runSub(args: ConnectionArgs & SubArgs, ctx: Context): Prom
     ...(settings.topic !== undefined ? { urlTopic: settings.topic } : {}),
   });
   if (plan.output.format !== undefined) validateFormat(plan.output.format);
+  if (plan.watch && !ctx.io.stdout.isTTY) {
+    throw new UsageError('-w/--watch rewrites lines in place and needs a terminal, but standard output is not one; use -v to print every message as a line.');
+  }
   for (const warning of plan.warnings) ctx.ui.warn(warning);
 
-  const color = ctx.ui.stdoutColor.level > 0 ? ctx.ui.stdoutColor : undefined;
-  const subscriber = createSubscriber(plan, { stdout: ctx.io.stdout, ui: ctx.ui, ...(color ? { color } : {}) });
+  const color = ctx.ui.stdoutColor.level > 0 && !plan.watch ? ctx.ui.stdoutColor : undefined;
+  const subscriber = createSubscriber(plan, {
+    stdout: ctx.io.stdout, ui: ctx.ui, ...(color ? { color } : {}),
+    ...(plan.watch ? { watchHeader: `Broker: ${brokerLabel(settings)}` } : {}),
+  });
   const connection = await prepared.connect({ reconnect: true, receiveMaximum: plan.receiveMaximum, onClient: subscriber.attach });
   await subscriber.run(connection, ctx.interrupted());
 }

@@ -6,6 +6,7 @@ import type { Properties } from '../connection/properties.js';
 import { MqError, RefusedError } from '../errors.js';
 import { toReceived } from '../output/message.js';
 import { createPrinter } from '../output/printer.js';
+import { createWatchPrinter } from '../output/watch.js';
 import type { Ui } from '../ui.js';
 import { createMessageHandler, PRINT, REMOVE, STOP } from './handler.js';
 import type { SubPlan } from './options.js';
@@ -15,6 +16,8 @@ export interface SubscriberIo {
   ui: Ui;
   /** Colours for stdout, given only when stdout is a terminal and colour is allowed. */
   color?: ChalkInstance;
+  /** -w: the watch board's first row; the board replaces the line-per-message printer. */
+  watchHeader?: string;
 }
 
 export interface Subscriber {
@@ -32,8 +35,11 @@ export interface Subscriber {
 
 type SubackPacket = Parameters<ClientSubscribeCallback>[2];
 
-/** How the subscriber ended; an error is thrown after the connection is closed. */
-type Outcome = { kind: 'ok'; reasonCode: number } | { kind: 'error'; error: MqError; reasonCode: number };
+/**
+ * How the subscriber ended; an error is thrown after the connection is closed. `quick`: stdout's
+ * reader went away, so nothing pending matters (Connection.close).
+ */
+type Outcome = ({ kind: 'ok' } | { kind: 'error'; error: MqError }) & { reasonCode: number; quick?: boolean };
 
 /** v5 DISCONNECT reason mosquitto_sub sends on a signal or -W: "Disconnect with Will Message". */
 const DISCONNECT_WITH_WILL = 0x04;
@@ -64,12 +70,14 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
     if (pause) stream.pause();
     else stream.resume();
   };
-  const printer = createPrinter(io.stdout, {
+  const onClosed = (error: MqError | undefined) =>
+    finish(error ? { kind: 'error', error, reasonCode: 0, quick: true } : { kind: 'ok', reasonCode: 0, quick: true });
+  const printer = io.watchHeader !== undefined ? createWatchPrinter(io.stdout, { output: plan.output, ui, header: io.watchHeader, onClosed }) : createPrinter(io.stdout, {
     output: plan.output,
     ...(io.color ? { color: io.color } : {}),
     ui,
     batch: !io.stdout.isTTY,
-    onClosed: (error) => finish(error ? { kind: 'error', error, reasonCode: 0 } : { kind: 'ok', reasonCode: 0 }),
+    onClosed,
     onPressure: setPaused,
   });
 
@@ -194,7 +202,7 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
     const result = await outcome;
     if (timer) clearTimeout(timer);
     client.off('connect', onConnect);
-    await connection.close(v5 && result.reasonCode ? result.reasonCode : undefined);
+    await connection.close(v5 && result.reasonCode ? result.reasonCode : undefined, { quick: result.quick ?? false });
     await printer.flush();
     if (result.kind === 'error') throw result.error;
   };

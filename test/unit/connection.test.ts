@@ -275,9 +275,10 @@ describe('the connection table: flags, flag layer and ps redaction come from one
   test('flagsLayer puts each parsed flag under its setting key; -P without a value is left to the prompt', () => {
     assert.deepEqual(flagsLayer({ host: 'h', pw: 's3', id: 'me', A: '10.0.0.1', tlsAlpn: 'mqtt', protocolVersion: '5', url: 'mqtt://x', ws: true }), {
       url: 'mqtt://x', ws: true, host: 'h', port: undefined, unix: undefined, username: undefined, password: 's3', clientId: 'me',
-      idPrefix: undefined, keepalive: undefined, protocolVersion: '5', bindAddress: '10.0.0.1', nodelay: undefined, proxy: undefined,
+      idPrefix: undefined, keepalive: undefined, protocolVersion: '5', bindAddress: '10.0.0.1', nodelay: undefined, srv: undefined, proxy: undefined,
       connectTimeout: undefined, cafile: undefined, capath: undefined, cert: undefined, key: undefined, insecure: undefined,
-      tlsVersion: undefined, ciphers: undefined, alpn: 'mqtt', servername: undefined, tlsKeylog: undefined,
+      tlsVersion: undefined, ciphers: undefined, alpn: 'mqtt', servername: undefined, tlsKeylog: undefined, psk: undefined, pskIdentity: undefined,
+      noTls: undefined,
     });
     assert.equal(flagsLayer({ pw: '' }).password, undefined);
   });
@@ -286,10 +287,11 @@ describe('the connection table: flags, flag layer and ps redaction come from one
       ['host', '-h', 'MQ_HOST'], ['port', '-p', 'MQ_PORT'], ['transport', '-L/--ws', null], ['unix', '--unix', 'MQ_UNIX'],
       ['username', '-u', 'MQ_USERNAME'], ['password', '-P', 'MQ_PASSWORD'], ['clientId', '-i', 'MQ_CLIENT_ID'],
       ['idPrefix', '-I', 'MQ_ID_PREFIX'], ['keepalive', '-k', 'MQ_KEEPALIVE'], ['protocolVersion', '-V', 'MQ_PROTOCOL_VERSION'],
-      ['bindAddress', '-A', null], ['nodelay', '--nodelay', null], ['proxy', '--proxy', 'MQ_PROXY'],
+      ['bindAddress', '-A', null], ['nodelay', '--nodelay', null], ['srv', '-S', 'MQ_SRV'], ['proxy', '--proxy', 'MQ_PROXY'],
       ['connectTimeout', '--connect-timeout', 'MQ_CONNECT_TIMEOUT'], ['cafile', '--cafile', 'MQ_CAFILE'], ['capath', '--capath', 'MQ_CAPATH'],
       ['cert', '--cert', 'MQ_CERT'], ['key', '--key', 'MQ_KEY'], ['insecure', '--insecure', 'MQ_INSECURE'], ['tlsVersion', '--tls-version', null],
-      ['ciphers', '--ciphers', null], ['alpn', '--tls-alpn', null], ['servername', '--servername', null], ['tlsKeylog', '--tls-keylog', null], ['topic', '-L', null],
+      ['ciphers', '--ciphers', null], ['alpn', '--tls-alpn', null], ['servername', '--servername', null], ['tlsKeylog', '--tls-keylog', null],
+      ['psk', '--psk', 'MQ_PSK'], ['pskIdentity', '--psk-identity', 'MQ_PSK_IDENTITY'], ['topic', '-L', null],
     ]);
   });
   const commandLines: [string[], boolean][] = [
@@ -305,6 +307,9 @@ describe('the connection table: flags, flag layer and ps redaction come from one
     [['pub', '-t', 'a:b@c', '-m', 'x'], false],
     [['pub', '--password-file', 'pw.txt'], false],
     [['pub', '-p', '1883'], false],
+    [['sub', '--psk', '1a2b3c', '--psk-identity', 'dev1', '-t', 't'], true],
+    [['sub', '--psk=1a2b3c', '-t', 't'], true],
+    [['sub', '--psk-identity', 'dev1', '-t', 't'], false],
   ];
   for (const [argv, hidden] of commandLines) {
     test(`${hidden ? 'hides' : 'shows'} mq ${argv.join(' ')}`, () => assert.equal(holdsSecret(argv), hidden));

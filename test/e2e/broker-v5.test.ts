@@ -433,8 +433,49 @@ describe('MQTT v5 through mq broker', () => {
     client.send({ cmd: 'publish', topic: '$SYS/mine', payload: 'x', qos: 1, messageId: 1 });
     const ack = await client.next('puback');
     assert.deepEqual([ack.reasonCode, plain(ack.properties)], [135, { reasonString: '$SYS/ topic is reserved' }]);
+    // Nobody subscribes to sys/ok: 16 (No matching subscribers), as mosquitto answers.
     client.send({ cmd: 'publish', topic: 'sys/ok', payload: 'x', qos: 1, messageId: 2 });
-    assert.equal((await client.next('puback')).reasonCode, 0);
+    assert.equal((await client.next('puback')).reasonCode, 16);
+  });
+
+  test('PUBACK says 16 (No matching subscribers) when no session subscribes, 0 when one online or one offline does; PUBREC says 0, as mosquitto', async (t) => {
+    const acks = async (b: Broker) => {
+      const tag = nextId('nms');
+      const codes: Record<string, number> = {};
+      const publisher = await rawClient({}, b);
+      const ack = async (topic: string, qos: 1 | 2, messageId: number) => {
+        publisher.send({ cmd: 'publish', topic, payload: 'x', qos, messageId });
+        const reply = await publisher.next(qos === 1 ? 'puback' : 'pubrec');
+        if (qos === 2) {
+          publisher.send({ cmd: 'pubrel', messageId });
+          await publisher.next('pubcomp');
+        }
+        return reply.reasonCode as number;
+      };
+      codes.nobodyQoS1 = await ack(`${tag}/none`, 1, 1);
+      codes.nobodyQoS2 = await ack(`${tag}/none`, 2, 2);
+      const online = await rawClient({}, b);
+      await subscribe(online, 1, [{ topic: `${tag}/online/+`, qos: 1 }]);
+      codes.onlineQoS1 = await ack(`${tag}/online/a`, 1, 3);
+      // A persistent session that went away still subscribes: its messages are queued.
+      const persistent = await rawClient({ clientId: `${tag}-p`, clean: false, properties: { sessionExpiryInterval: 60 } }, b);
+      await subscribe(persistent, 1, [{ topic: `${tag}/offline`, qos: 1 }]);
+      persistent.send({ cmd: 'disconnect' });
+      await persistent.closed;
+      codes.offlineQoS2 = await ack(`${tag}/offline`, 2, 4);
+      return codes;
+    };
+    // mosquitto routes a QoS 2 message on PUBREL, after its PUBREC: that one says 0 whatever matched.
+    const expected = { nobodyQoS1: 16, nobodyQoS2: 0, onlineQoS1: 0, offlineQoS2: 0 };
+    assert.deepEqual(await acks(broker), expected);
+    await t.test('mosquitto answers the same', { skip: needsMosquittoInstalled('compares with mosquitto') }, async () => {
+      const reference = await startMosquitto();
+      try {
+        assert.deepEqual(await acks(reference), expected);
+      } finally {
+        await reference.stop();
+      }
+    });
   });
 
   test('a bad password under v5: CONNACK 135; mq pub, sub and rr exit 135 with the message they print for mosquitto', async (t) => {

@@ -128,6 +128,8 @@ export interface BrokerOptions {
   logTypes?: string[];
   /** More `mq broker` flags (mq broker only), e.g. ['--connect-timeout', '1']. */
   mqArgs?: string[];
+  /** Node flags for the `mq broker` process (mq broker only), e.g. ['--heapsnapshot-signal=SIGUSR2']. */
+  nodeArgs?: string[];
 }
 
 export interface Broker {
@@ -248,7 +250,7 @@ export async function startMqBroker(options: BrokerOptions = {}): Promise<Broker
   const launch = async () => {
     const from = log.length;
     const mq = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/mq.js');
-    child = spawn(process.execPath, [mq, 'broker', '-c', configFile, ...(options.mqArgs ?? [])], {
+    child = spawn(process.execPath, [...(options.nodeArgs ?? []), mq, 'broker', '-c', configFile, ...(options.mqArgs ?? [])], {
       cwd: dir,
       env: { PATH: process.env.PATH, HOME: dir, XDG_CONFIG_HOME: path.join(dir, '.config'), NO_COLOR: '1', LANG: 'C.UTF-8' },
       stdio: ['ignore', 'ignore', 'pipe'],

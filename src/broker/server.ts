@@ -237,6 +237,9 @@ export async function startBroker(options: StartOptions): Promise<RunningBroker>
     const revokedReason = revoked.get(client);
     if (revokedReason !== undefined) return { kind: 'revoked', reason: revokedReason };
     const failure = failures.get(client);
+    // A peer that goes away with unread data in its socket (killed, say) resets the connection instead of
+    // closing it: mosquitto counts ECONNRESET as a lost connection too ("closed its connection").
+    if ((failure as NodeJS.ErrnoException | undefined)?.code === 'ECONNRESET') return { kind: 'closed' };
     // A fatal error (errored), or a v5 DISCONNECT aedes sent with a failure reason (0x94 topic alias invalid, ...).
     if (failure && (errored(client) || (client.disconnectReasonCode ?? 0) >= 0x80)) return failure.message === 'keep alive timeout' ? { kind: 'timeout' } : { kind: 'error', message: failure.message };
     // aedes sets _disconnected only when the client sent DISCONNECT.

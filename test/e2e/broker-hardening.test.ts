@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Packet } from 'mqtt-packet';
-import { startMqBroker, waitFor, type Broker } from './helpers/broker.ts';
+import { needsMosquittoInstalled, startMosquitto, startMqBroker, waitFor, type Broker } from './helpers/broker.ts';
 import { rawConnect, rawSession } from './helpers/raw-mqtt.ts';
 
 const brokers: Broker[] = [];
@@ -169,6 +169,32 @@ describe('max_inflight_messages', () => {
     conn.send(publish('q2/x', 2, 3));
     assert.equal(await conn.closed(5000), true);
     await stillServes(b);
+  });
+});
+
+describe('connections that end badly', () => {
+  test('a connection reset (RST) is logged as "closed its connection" and its will goes out, as mosquitto does', async (t) => {
+    const resetAndWill = async (b: Broker) => {
+      const { conn: watcher } = await rawSession(b.port, 'rst-watcher');
+      watcher.send({ cmd: 'subscribe', messageId: 1, subscriptions: [{ topic: 'rst/will', qos: 0 }] } as Packet);
+      assert.equal((await watcher.next()).cmd, 'suback');
+      const { conn } = await rawSession(b.port, 'rst-client', 4, { will: { topic: 'rst/will', payload: Buffer.from('gone'), qos: 0, retain: false } });
+      conn.socket.resetAndDestroy();
+      const will = await watcher.next();
+      await waitFor(() => /Client rst-client (closed its connection|disconnecting)/.test(b.log()) || /rst-client.*(error|reset)/i.test(b.log()), 5000, () => b.log());
+      watcher.end();
+      return { will: [will.cmd, (will as { topic?: string }).topic, String((will as { payload?: Buffer }).payload)], logged: /: Client rst-client closed its connection\.\n/.test(b.log()) };
+    };
+    const expected = { will: ['publish', 'rst/will', 'gone'], logged: true };
+    assert.deepEqual(await resetAndWill(await broker()), expected);
+    await t.test('mosquitto', { skip: needsMosquittoInstalled('compares with mosquitto') }, async () => {
+      const reference = await startMosquitto();
+      try {
+        assert.deepEqual(await resetAndWill(reference), expected);
+      } finally {
+        await reference.stop();
+      }
+    });
   });
 });
 

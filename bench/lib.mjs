@@ -7,18 +7,19 @@
 import { parseArgs } from 'node:util';
 import { spawn, spawnSync } from 'node:child_process';
 import { appendFileSync, closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { findMosquitto, freePort, launchMosquitto, waitFor } from '../scripts/mosquitto.mjs';
+
+export { freePort, waitFor };
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const MQ = path.join(ROOT, 'bin', 'mq.js');
-export const MOSQUITTO = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find((p) => existsSync(p));
+export const MOSQUITTO = findMosquitto();
 /** mosquitto_pub -l -q 1 loses messages past 65 535 lines (its message ids wrap): feed it at most this many per run. */
 export const QOS1_CHUNK = 50_000;
 
-/** `--name value` from argv, else the fallback. */
 /**
  * The script's options through node:util parseArgs: `--name VALUE` for each of `values`, `--flag`
  * for each of `flags`. An unknown option or a missing value ends the script with a clear line (exit 2).
@@ -49,25 +50,6 @@ export function childEnv(extra = {}) {
   const env = { ...process.env, ...extra };
   delete env.NODE_EXTRA_CA_CERTS;
   return env;
-}
-
-export async function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
-
-export async function waitFor(condition, timeoutMs, what, everyMs = 5) {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
 }
 
 /** Resolves with the exit code (or the signal's name) once the child has exited. */
@@ -163,36 +145,24 @@ export async function startMosquitto(prefix = 'mq-bench-') {
     `listener ${port} 127.0.0.1`, 'allow_anonymous true', 'max_queued_messages 0', 'connection_messages false',
     'log_dest stderr', 'log_type error', 'log_type warning', 'log_type subscribe', '',
   ].join('\n'));
-  let log = '';
-  const child = spawn(MOSQUITTO, ['-c', config], { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (chunk) => { log += chunk; });
-  const accepts = () => new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1', () => { socket.destroy(); resolve(true); });
-    socket.on('error', () => resolve(false));
-  });
-  const deadline = Date.now() + 5000;
-  while (!(await accepts())) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGKILL');
-      rmSync(dir, { recursive: true, force: true });
-      throw new Error(`mosquitto did not start:\n${log}`);
-    }
-    await new Promise((r) => setTimeout(r, 20));
+  let broker;
+  try {
+    broker = await launchMosquitto({ binary: MOSQUITTO, configFile: config, ports: [port] });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
   }
+  const { log } = broker;
   const version = /mosquitto version (\S+)/.exec(spawnSync(MOSQUITTO, ['-h'], { encoding: 'utf8' }).stdout ?? '')?.[1] ?? '?';
   return {
     host: '127.0.0.1', port, dir, version,
-    log: () => log,
+    log,
     /** Where the log stands now, for waitLogged. */
-    mark: () => log.length,
+    mark: () => log().length,
     /** Until the broker logged `text` after `mark` (mosquitto logs "<client id> <qos> <topic>" per subscription). */
-    waitLogged: (text, mark, what = `the broker to log "${text}"`) => waitFor(() => log.includes(text, mark), 10_000, what),
+    waitLogged: (text, mark, what = `the broker to log "${text}"`) => waitFor(() => log().includes(text, mark), 10_000, `timed out waiting for ${what}`, 5),
     async stop() {
-      if (child.exitCode === null) {
-        child.kill('SIGTERM');
-        await exited(child);
-      }
+      await broker.stop();
       rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -277,7 +247,7 @@ export async function publishCounted({ broker, qos, messages, topic, runs, count
   let stalled = false;
   await Promise.race([
     subExited,
-    waitFor(() => subDone || performance.now() - lastArrival > stallMs, 3_600_000, 'a stall', 20).then(() => { stalled = !subDone; }),
+    waitFor(() => subDone || performance.now() - lastArrival > stallMs, 3_600_000, 'timed out waiting for a stall', 20).then(() => { stalled = !subDone; }),
   ]);
   const end = stalled ? lastArrival : performance.now();
   if (stalled) {
@@ -350,7 +320,7 @@ export async function subscribeTimed({ broker, qos, messages, topic, subscriber,
     if (code === 0) received = messages;
     else failure = `exited ${code} (not all ${messages} messages arrived?) ${stderr.trim()}`.trim();
   } else {
-    const stalled = waitFor(() => performance.now() - lastArrival > stallMs, timeoutMs, 'a stall', 50).then(() => 'stalled');
+    const stalled = waitFor(() => performance.now() - lastArrival > stallMs, timeoutMs, 'timed out waiting for a stall', 50).then(() => 'stalled');
     const outcome = await Promise.race([allArrived, stalled]);
     end = outcome === 'stalled' ? lastArrival : outcome;
     if (outcome === 'stalled') failure = `stalled after ${received} of ${messages} messages`;

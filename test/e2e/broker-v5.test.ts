@@ -10,10 +10,9 @@ import { connect as netConnect } from 'node:net';
 import path from 'node:path';
 import mqttPacket from 'mqtt-packet';
 import { freePort, needsMosquittoInstalled, startMosquitto, startMqBroker, waitFor, type Broker } from './helpers/broker.ts';
-import { runMq, spawnMq, tempDir, waitForOutput, type RunResult, type Running } from './helpers/run.ts';
+import { nextId, runMq, spawnMq, tempDir, waitForOutput, type RunResult, type Running } from './helpers/run.ts';
 
 let broker: Broker;
-let ids = 0;
 const running: Running[] = [];
 const raws: RawClient[] = [];
 
@@ -24,7 +23,6 @@ after(async () => {
   await broker.stop();
 });
 
-const nextId = (name: string) => `${name}-${process.pid}-${++ids}`;
 const net = (b: Broker = broker) => ['-h', '127.0.0.1', '-p', String(b.port)];
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 

@@ -11,10 +11,9 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import mqtt, { type IClientPublishOptions, type MqttClient } from 'mqtt';
 import { needsMosquittoBroker, needsMosquittoClients, startBroker, startMosquitto, waitFor, type Broker } from './helpers/broker.ts';
-import { runMq, spawnMq, tempDir, waitForOutput, type RunResult, type Running } from './helpers/run.ts';
+import { nextId, runMq, spawnMq, tempDir, waitForOutput, type RunResult, type Running } from './helpers/run.ts';
 
 let broker: Broker;
-let ids = 0;
 const running: Running[] = [];
 const clients: MqttClient[] = [];
 
@@ -26,7 +25,6 @@ after(async () => {
 });
 
 const port = () => String(broker.port);
-const nextId = (name: string) => `${name}-${process.pid}-${++ids}`;
 const net = () => ['-h', '127.0.0.1', '-p', port()];
 
 /** An MQTT v5 client in this process, for messages the tests publish themselves and for watching a topic. */

@@ -5,7 +5,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import mqtt, { type IClientPublishOptions, type MqttClient } from 'mqtt';
 import { needsMosquittoClients, startBroker, waitFor, type Broker } from './helpers/broker.ts';
-import { MQ, runMq, spawnMq, tempDir, testEnv, type RunResult, type Running } from './helpers/run.ts';
+import { MQ, nextId, runMq, spawnMq, tempDir, testEnv, type RunResult, type Running } from './helpers/run.ts';
 
 /**
  * mq sub against a real broker (mosquitto, or mq broker where it is missing): a fixed corpus of
@@ -15,7 +15,6 @@ import { MQ, runMq, spawnMq, tempDir, testEnv, type RunResult, type Running } fr
  */
 
 let broker: Broker;
-let ids = 0;
 const running: Running[] = [];
 /** Shell pipelines, each in a process group of its own, killed whole if a failed test leaves one behind. */
 const shells: ChildProcess[] = [];
@@ -37,7 +36,6 @@ after(async () => {
 });
 
 const port = () => String(broker.port);
-const nextId = (name: string) => `${name}-${process.pid}-${++ids}`;
 
 /**
  * Publish what `mosquitto_pub ARGS` would (the flags used here: -t, -m, -n, -s with `input`, -q,

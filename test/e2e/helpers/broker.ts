@@ -1,9 +1,11 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, launchMosquitto, MOSQUITTO_PATHS, waitFor, waitForPort } from '../../../scripts/mosquitto.mjs';
+
+export { freePort, waitFor };
 
 /**
  * MQ_TEST_WITHOUT_MOSQUITTO=1: run as on a machine without mosquitto, although it is installed here.
@@ -24,7 +26,7 @@ if (WITHOUT_MOSQUITTO) {
 }
 
 /** mosquitto's broker binary, when it is installed. */
-export const MOSQUITTO_BROKER = ['/usr/sbin/mosquitto', '/usr/bin/mosquitto'].find(installed);
+export const MOSQUITTO_BROKER = MOSQUITTO_PATHS.find(installed);
 export const MOSQUITTO = MOSQUITTO_BROKER ?? 'mosquitto';
 
 /**
@@ -66,19 +68,6 @@ export function needsMosquittoBroker(what: string): string | false {
  */
 export function needsMosquittoInstalled(what: string): string | false {
   return MOSQUITTO_BROKER ? false : `${SKIP_PREFIX} ${what}; the broker (package mosquitto) is not installed`;
-}
-
-/** A free TCP port on 127.0.0.1 (bind port 0, read it, release it). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.on('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 export interface TlsMaterial {
@@ -183,20 +172,18 @@ export async function startMosquitto(options: BrokerOptions = {}): Promise<Broke
   const configFile = path.join(dir, 'mosquitto.conf');
   writeFileSync(configFile, lines.join('\n') + '\n');
 
-  let log = '';
-  let child: ChildProcess;
+  // One log across restarts: tests count lines from an offset taken before restart().
+  let earlier = '';
+  let running: Awaited<ReturnType<typeof launchMosquitto>> | undefined;
   const launch = async () => {
-    child = spawn(MOSQUITTO, ['-c', configFile], { stdio: ['ignore', 'ignore', 'pipe'] });
-    child.stderr!.setEncoding('utf8');
-    child.stderr!.on('data', (chunk: string) => { log += chunk; });
-    await waitFor(() => log.includes(`Opening ipv4 listen socket on port ${port}`) && (!tlsPort || log.includes(`port ${tlsPort}`)), 5000, () => `mosquitto did not start:\n${log}`);
-    await waitForPort(port).catch((error: Error) => { throw new Error(`${error.message}; mosquitto log:\n${log}`); });
+    running = await launchMosquitto({ binary: MOSQUITTO, configFile, ports: tlsPort ? [port, tlsPort] : [port] });
   };
+  const log = () => earlier + (running?.log() ?? '');
   const stop = async () => {
-    if (!child || child.exitCode !== null || child.signalCode !== null) return;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
+    if (!running) return;
+    await running.stop();
+    earlier += running.log();
+    running = undefined;
   };
   await launch();
   return {
@@ -206,17 +193,17 @@ export async function startMosquitto(options: BrokerOptions = {}): Promise<Broke
     ...(tls ? { tls } : {}),
     dir,
     configFile,
-    log: () => log,
-    pid: () => child.pid!,
+    log,
+    pid: () => running!.child.pid!,
     stop,
     async restart() {
       await stop();
       await launch();
     },
     async reload() {
-      const before = log.length;
-      child.kill('SIGHUP');
-      await waitFor(() => log.slice(before).includes('Reloading config'), 5000, () => 'mosquitto did not reload');
+      const before = log().length;
+      running!.child.kill('SIGHUP');
+      await waitFor(() => log().slice(before).includes('Reloading config'), 5000, () => 'mosquitto did not reload');
     },
   };
 }
@@ -288,27 +275,4 @@ export async function startMqBroker(options: BrokerOptions = {}): Promise<Broker
       await waitFor(() => /Reloaded |Could not reload|SIGHUP/.test(log.slice(before)), 5000, () => 'mq broker did not reload');
     },
   };
-}
-
-export async function waitFor(condition: () => boolean, timeoutMs: number, message: () => string): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(message());
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-async function waitForPort(port: number): Promise<void> {
-  const { connect } = await import('node:net');
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const socket = connect(port, '127.0.0.1');
-      socket.once('connect', () => { socket.destroy(); resolve(true); });
-      socket.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`port ${port} did not open`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }

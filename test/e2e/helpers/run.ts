@@ -29,6 +29,10 @@ export interface RunResult {
   timedOut: boolean;
 }
 
+let ids = 0;
+/** A client id (or name) no other test of this run uses: NAME-PID-N. */
+export const nextId = (name: string): string => `${name}-${process.pid}-${++ids}`;
+
 export function tempDir(prefix = 'mq-test-'): string {
   return mkdtempSync(path.join(tmpdir(), prefix));
 }

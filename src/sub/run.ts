@@ -16,16 +16,19 @@ export async function runSub(args: ConnectionArgs & SubArgs, ctx: Context): Prom
   const plan = planSubscription(args, {
     protocolVersion: settings.protocolVersion,
     ...(settings.topic !== undefined ? { urlTopic: settings.topic } : {}),
+    cwd: process.cwd(),
   });
   if (plan.output.format !== undefined) validateFormat(plan.output.format);
   if (plan.watch && !ctx.io.stdout.isTTY) {
     throw new UsageError('-w/--watch rewrites lines in place and needs a terminal, but standard output is not one; use -v to print every message as a line.');
   }
   for (const warning of plan.warnings) ctx.ui.warn(warning);
+  // The codecs (and their schema files) are loaded before connecting: a bad .proto stops us here.
+  const decoder = plan.decode.length > 0 ? await (await import('../codecs/use.js')).loadMessageDecoder(plan.decode) : undefined;
 
   const color = ctx.ui.stdoutColor.level > 0 && !plan.watch ? ctx.ui.stdoutColor : undefined;
   const subscriber = createSubscriber(plan, {
-    stdout: ctx.io.stdout, ui: ctx.ui, ...(color ? { color } : {}),
+    stdout: ctx.io.stdout, ui: ctx.ui, ...(color ? { color } : {}), ...(decoder ? { decoder } : {}),
     ...(plan.watch ? { watchHeader: `Broker: ${brokerLabel(settings)}` } : {}),
   });
   const connection = await prepared.connect({ reconnect: true, receiveMaximum: plan.receiveMaximum, onClient: subscriber.attach });

@@ -2,16 +2,8 @@
 import { readFileSync } from 'node:fs';
 import avro from 'avsc';
 import { SchemaError, SchemaMismatch, type Codec } from './codec.js';
-import { displayPath } from './files.js';
+import { displayPath, jsonErrorLine } from './files.js';
 
-/** Where a JSON.parse error points, as a line number. */
-function lineOf(text: string, message: string): number | undefined {
-  const line = /line (\d+)/.exec(message);
-  if (line) return Number(line[1]);
-  const position = /position (\d+)/.exec(message);
-  if (!position) return undefined;
-  return text.slice(0, Number(position[1])).split('\n').length;
-}
 
 export function loadAvroSchema(file: string): avro.Type {
   let text: string;
@@ -24,9 +16,8 @@ export function loadAvroSchema(file: string): avro.Type {
   try {
     schema = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    const line = lineOf(text, message);
-    throw new SchemaError(`Cannot parse ${displayPath(file)}, ${line !== undefined ? `line ${line}: ` : ''}not JSON (${message.replace(/ in JSON at position \d+.*$/, '').replace(/ \(line \d+ column \d+\)$/, '')}).`);
+    const line = jsonErrorLine(text);
+    throw new SchemaError(`Cannot parse ${displayPath(file)}, ${line !== undefined ? `line ${line}: ` : ''}not JSON (${(error as Error).message}).`);
   }
   try {
     return avro.Type.forSchema(schema as avro.Schema, { wrapUnions: true });

@@ -4,6 +4,7 @@
  */
 import { compileFilter } from '../mqtt/topic.js';
 import type { Codec } from './codec.js';
+import { displayPath } from './files.js';
 import { codecLabel, type CodecSpec, type DecodeRule } from './spec.js';
 
 export type { Codec } from './codec.js';
@@ -11,7 +12,7 @@ export { SchemaError, SchemaMismatch } from './codec.js';
 
 /** Load one codec: read and check its schema file (a SchemaError when it cannot be used). */
 export async function loadCodec(spec: CodecSpec): Promise<Codec> {
-  const label = codecLabel(spec);
+  const label = codecLabel('file' in spec ? { ...spec, file: displayPath(spec.file) } : spec);
   switch (spec.kind) {
     case 'sparkplug': return (await import('./sparkplug.js')).sparkplugCodec();
     case 'protobuf': {

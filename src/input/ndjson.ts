@@ -27,6 +27,8 @@ export interface LineDefaults {
 export interface LineMessage {
   topics: readonly string[];
   payload: Buffer;
+  /** The line's "payload" as JSON gave it (what pub --encode encodes). */
+  payloadValue: unknown;
   qos: Qos;
   retain: boolean;
   properties?: PublishProperties;
@@ -114,7 +116,7 @@ export function parseJsonLine(line: Buffer, defaults: LineDefaults): LineMessage
     const problem = payloadSizeProblem(Buffer.byteLength(topic), payload.length, qos);
     if (problem) return problem;
   }
-  const message: LineMessage = { topics, payload, qos, retain };
+  const message: LineMessage = { topics, payload, payloadValue: raw ?? null, qos, retain };
   if (properties) message.properties = properties;
   return message;
 }

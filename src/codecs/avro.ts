@@ -37,11 +37,11 @@ export function avroCodec(label: string, type: avro.Type): Codec {
       try {
         decoded = type.fromString(JSON.stringify(value));
       } catch (error) {
-        throw new SchemaMismatch((error as Error).message);
-      }
-      const paths: string[] = [];
-      if (!type.isValid(decoded, { errorHook: (path) => { if (paths.length === 0) paths.push(path.join('.')); } })) {
-        throw new SchemaMismatch(`field "${paths[0] || '(the record)'}" does not fit the schema`);
+        // avsc says what is wrong, not where: its validator finds the field.
+        const paths: string[] = [];
+        type.isValid(value, { errorHook: (path) => { if (paths.length === 0) paths.push(path.join('.')); } });
+        const where = paths[0] ? `field "${paths[0]}"` : 'the value';
+        throw new SchemaMismatch(`${where} does not fit the schema (${(error as Error).message})`);
       }
       return type.toBuffer(decoded);
     },

@@ -1,10 +1,10 @@
 /** MessagePack with @msgpack/msgpack; JSON as in json-value.ts (ext types as {"type": n, "data": base64}). */
 import { decode, encode, ExtData } from '@msgpack/msgpack';
 import type { Codec } from './codec.js';
-import { toJsonText } from './json-value.js';
+import { toJsonText, toJsonValue } from './json-value.js';
 
-/** Keep any map key (the default refuses all but strings and numbers); toJsonValue names them. */
-const keyAsIs = (key: unknown) => key as string;
+/** Any map key (the default refuses all but strings and numbers): a string as it is, else its JSON text. */
+const keyAsIs = (key: unknown) => (typeof key === 'string' ? key : JSON.stringify(toJsonValue(plain(key))));
 
 function plain(value: unknown): unknown {
   if (value instanceof ExtData) return { type: value.type, data: value.data };

@@ -41,8 +41,8 @@ export function codecLabel(codec: CodecSpec): string {
  * One codec name. Schema files are resolved against `baseDir` (the working folder for flags, the rc
  * file's folder for the rc file). `where` names the flag for the error message.
  */
-export function parseCodec(text: string, where: string, baseDir: string): CodecSpec {
-  const bad = (why: string) => new UsageError(`Invalid ${where} '${text}': ${why}.`);
+export function parseCodec(text: string, where: string, baseDir: string, shown = text): CodecSpec {
+  const bad = (why: string) => new UsageError(`Invalid ${where} '${shown}': ${why}.`);
   const colon = text.indexOf(':');
   const name = (colon < 0 ? text : text.slice(0, colon)).trim().toLowerCase();
   const rest = colon < 0 ? '' : text.slice(colon + 1);
@@ -78,7 +78,11 @@ function splitRule(text: string): [filter: string | undefined, codec: string] {
     if ((CODEC_NAMES as readonly string[]).includes(name)) return [text.slice(0, at), codec];
     if (at === 0) break;
   }
-  return [undefined, text];
+  // No codec name after any "=": a codec alone, or FILTER=(an unknown codec).
+  const name = text.split(':')[0]!.trim().toLowerCase();
+  const last = text.lastIndexOf('=');
+  if ((CODEC_NAMES as readonly string[]).includes(name) || last < 0) return [undefined, text];
+  return [text.slice(0, last), text.slice(last + 1)];
 }
 
 /** The rule `--decode auto` stands for. */
@@ -91,7 +95,7 @@ export function parseDecodeFlags(values: readonly string[], baseDir: string): De
     if (text.trim().toLowerCase() === 'auto') return AUTO_RULE;
     const [filter, codec] = splitRule(text);
     if (filter !== undefined) checkDecodeFilter(filter, `--decode '${text}'`);
-    return { filter: filter ?? '#', codec: parseCodec(codec, '--decode', baseDir) };
+    return { filter: filter ?? '#', codec: parseCodec(codec, '--decode', baseDir, text) };
   });
 }
 

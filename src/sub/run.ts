@@ -1,10 +1,12 @@
 import { PerformanceObserver } from 'node:perf_hooks';
+import path from 'node:path';
 import v8 from 'node:v8';
 import type { ConnectionArgs } from '../connection/options.js';
 import type { Context } from '../context.js';
 import { brokerLabel } from '../connection/errors.js';
 import { UsageError } from '../errors.js';
 import { validateFormat } from '../output/format.js';
+import { parseDecodeSetting, type DecodeRule } from '../codecs/spec.js';
 import { planSubscription, type SubArgs } from './options.js';
 import { createSubscriber } from './session.js';
 
@@ -17,6 +19,7 @@ export async function runSub(args: ConnectionArgs & SubArgs, ctx: Context): Prom
     protocolVersion: settings.protocolVersion,
     ...(settings.topic !== undefined ? { urlTopic: settings.topic } : {}),
     cwd: process.cwd(),
+    ...(prepared.resolved.rcDecode ? { rcDecode: rcDecodeRules(prepared.resolved.rcDecode) } : {}),
   });
   if (plan.output.format !== undefined) validateFormat(plan.output.format);
   if (plan.watch && !ctx.io.stdout.isTTY) {
@@ -54,4 +57,9 @@ function capYoungGeneration(maxBytes = 8 * 1024 * 1024): void {
     observer.disconnect();
   });
   observer.observe({ entryTypes: ['gc'] });
+}
+
+/** The rc file's `decode` map; its schema paths are relative to the rc file's folder. */
+function rcDecodeRules(rc: { value: unknown; file: string }): DecodeRule[] {
+  return parseDecodeSetting(rc.value, path.dirname(rc.file), `"decode" in ${rc.file}`);
 }

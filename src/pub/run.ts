@@ -221,7 +221,7 @@ async function publishLines(plan: PubPlan, topics: readonly string[], v5: boolea
   const { qos, retain, encoding } = plan;
   const properties = plan.properties;
   const single = topics.length === 1 ? topics[0]! : undefined;
-  const lineDefaults: LineDefaults = { topics, qos, retain, encoding, v5, ...(properties ? { properties } : {}) };
+  const lineDefaults: LineDefaults = { topics, qos, retain, encoding, v5, ...(properties ? { properties } : {}), ...(encoder ? { keepPayloadValue: true } : {}) };
   const aliasMaximum = publisher.topicAliasMaximum();
 
   const onTextLine = (line: Buffer, lineNumber: number) => {

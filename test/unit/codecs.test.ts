@@ -20,6 +20,9 @@ import { loadProto, pickType, protobufCodec } from '../../src/codecs/protobuf.js
 import { sparkplugCodec } from '../../src/codecs/sparkplug.js';
 import { parseCodec, parseDecodeFlags, parseDecodeSetting } from '../../src/codecs/spec.js';
 import { UsageError } from '../../src/errors.js';
+import { createFormatter, type OutputOptions } from '../../src/output/format.js';
+import type { ReceivedMessage } from '../../src/output/message.js';
+import { planSubscription } from '../../src/sub/options.js';
 import { tempDir } from '../e2e/helpers/run.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -355,5 +358,37 @@ describe('--decode rules', () => {
       { filter: 'fleet/+/proto', codec: { kind: 'protobuf', file: '/etc/mq/fleet.proto', type: 'fleet.Reading' } },
     ]);
     assert.throws(() => parseDecodeSetting(['cbor'], '/', 'decode in x'), UsageError);
+  });
+});
+
+describe('decoded payloads in every output mode', () => {
+  const base = { topic: 'a/b', qos: 0 as const, retain: false, dup: false, mid: 0, receivedAt: Date.UTC(2026, 0, 2, 3, 4, 5, 678) };
+  const decoded = { ...base, payload: Buffer.from('{"t":21.5,"ok":true}'), decoded: 'json' as const };
+  const failed = { ...base, payload: Buffer.from([0xff, 0x00]), decoded: 'failed' as const };
+  const render = (options: Partial<OutputOptions>, message: ReceivedMessage) =>
+    createFormatter({ verbose: false, eol: true, pretty: false, json: false, timezone: 'utc', ...options })(message).toString('latin1');
+  test('plain and -v print the JSON text', () => {
+    assert.equal(render({}, decoded), '{"t":21.5,"ok":true}\n');
+    assert.equal(render({ verbose: true }, decoded), 'a/b {"t":21.5,"ok":true}\n');
+  });
+  test('--json: the payload is a JSON value; an undecodable one is payloadHex', () => {
+    assert.equal(render({ json: true }, decoded), '{"topic":"a/b","payload":{"t":21.5,"ok":true},"qos":0,"retain":false,"dup":false,"mid":0,"received":"2026-01-02T03:04:05.678Z"}\n');
+    assert.equal(render({ json: true }, failed), '{"topic":"a/b","payloadHex":"ff00","qos":0,"retain":false,"dup":false,"mid":0,"received":"2026-01-02T03:04:05.678Z"}\n');
+    // without --decode the same bytes are a string, as before
+    assert.equal(render({ json: true }, { ...decoded, decoded: undefined } as ReceivedMessage), '{"topic":"a/b","payload":"{\\"t\\":21.5,\\"ok\\":true}","qos":0,"retain":false,"dup":false,"mid":0,"received":"2026-01-02T03:04:05.678Z"}\n');
+  });
+  test('-F %p is the JSON; %j nests it as a value, as %J does; --pretty indents it', () => {
+    assert.equal(render({ format: '%p' }, decoded), '{"t":21.5,"ok":true}\n');
+    const j = render({ format: '%j' }, decoded);
+    assert.equal(j, '{"tst":"2026-01-02T03:04:05.678000+0000","topic":"a/b","qos":0,"retain":false,"payloadlen":20,"payload":{"t":21.5,"ok":true}}\n');
+    assert.equal(render({ format: '%J' }, decoded), j);
+    assert.match(render({ format: '%j', pretty: true }, decoded), /"payload":\t\{\n\t\t"t":\t21\.5,/);
+  });
+  test('sub plans --decode and --decode-errors; the rc file\'s rules only without --decode', () => {
+    const rc = [{ filter: 'x/#', codec: { kind: 'cbor' as const } }];
+    assert.deepEqual(planSubscription({ topic: ['#'] }, { protocolVersion: 4 }).decode, []);
+    assert.deepEqual(planSubscription({ topic: ['#'] }, { protocolVersion: 4, rcDecode: rc }).decode, rc);
+    const plan = planSubscription({ topic: ['#'], decode: ['a/+=msgpack'], decodeErrors: 'FAIL' }, { protocolVersion: 4, rcDecode: rc, cwd: '/' });
+    assert.deepEqual([plan.decode, plan.decodeErrors], [[{ filter: 'a/+', codec: { kind: 'msgpack' } }], 'fail']);
   });
 });

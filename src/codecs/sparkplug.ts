@@ -39,6 +39,19 @@ function big(value: unknown): bigint {
   return typeof value === 'number' ? BigInt(value) : BigInt((value as LongLike).toString());
 }
 
+/**
+ * A 64-bit field as JSON: a number within 2^53, else its decimal text. protobufjs gives Long objects
+ * ({low, high} 32-bit halves); the usual small values take the arithmetic path, not BigInt's.
+ */
+function int64(value: unknown, signed: boolean): number | string {
+  if (typeof value === 'number') return value;
+  const { low, high } = value as { low: number; high: number };
+  const top = signed ? high | 0 : high >>> 0;
+  if (top > -0x200000 && top < 0x200000) return top * 4294967296 + (low >>> 0);
+  const n = big(value);
+  return jsonInteger(signed ? BigInt.asIntN(64, n) : BigInt.asUintN(64, n));
+}
+
 function jsonInteger(value: bigint): number | string {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value.toString();
 }
@@ -60,16 +73,16 @@ function finite(value: number): number | null {
 /** The value of a Metric, PropertyValue, DataSetValue or Template.Parameter of this data type. */
 function valueOf(datatype: number, m: Proto): unknown {
   const intValue = own(m, 'intValue') ? (m.intValue as number) : undefined;
-  const longValue = own(m, 'longValue') ? big(m.longValue) : undefined;
+  const longValue = own(m, 'longValue') ? m.longValue : undefined;
   switch (datatype) {
     case 1: case 2: case 3: // Int8, Int16, Int32: two's complement in a uint32 (Tahu: Int32Array)
-      return intValue !== undefined ? intValue | 0 : longValue !== undefined ? jsonInteger(BigInt.asIntN(32, longValue)) : null;
+      return intValue !== undefined ? intValue | 0 : longValue !== undefined ? jsonInteger(BigInt.asIntN(32, big(longValue))) : null;
     case 5: case 6: case 7: // UInt8, UInt16, UInt32 (Tahu writes UInt32 as long_value)
-      return intValue !== undefined ? intValue >>> 0 : longValue !== undefined ? jsonInteger(longValue) : null;
+      return intValue !== undefined ? intValue >>> 0 : longValue !== undefined ? int64(longValue, false) : null;
     case 4: // Int64
-      return longValue !== undefined ? jsonInteger(BigInt.asIntN(64, longValue)) : intValue !== undefined ? intValue | 0 : null;
+      return longValue !== undefined ? int64(longValue, true) : intValue !== undefined ? intValue | 0 : null;
     case 8: case 13: // UInt64, DateTime (ms since the epoch)
-      return longValue !== undefined ? jsonInteger(longValue) : intValue !== undefined ? intValue >>> 0 : null;
+      return longValue !== undefined ? int64(longValue, false) : intValue !== undefined ? intValue >>> 0 : null;
     case 9: return own(m, 'floatValue') ? finite(float32(m.floatValue as number)) : own(m, 'doubleValue') ? finite(m.doubleValue as number) : null;
     case 10: return own(m, 'doubleValue') ? finite(m.doubleValue as number) : own(m, 'floatValue') ? finite(m.floatValue as number) : null;
     case 11: return own(m, 'booleanValue') ? m.booleanValue : null;
@@ -133,7 +146,7 @@ function typeName(datatype: number): string {
 function dataSetJson(d: Proto): unknown {
   const types = (d.types as number[] | undefined) ?? [];
   return {
-    numOfColumns: jsonInteger(big(d.numOfColumns ?? types.length)),
+    numOfColumns: int64(d.numOfColumns ?? types.length, false),
     columns: d.columns ?? [],
     types: types.map(typeName),
     rows: ((d.rows as Proto[] | undefined) ?? []).map((row) => ((row.elements as Proto[] | undefined) ?? []).map((element, i) => valueOf(types[i] ?? 0, element))),
@@ -176,11 +189,11 @@ const METADATA_FIELDS = ['isMultiPart', 'contentType', 'size', 'seq', 'fileName'
 function metricJson(m: Proto, names?: Map<string, string>): Record<string, unknown> {
   const datatype = (m.datatype as number | undefined) ?? 0;
   const out: Record<string, unknown> = {};
-  const alias = own(m, 'alias') ? big(m.alias).toString() : undefined;
+  const alias = own(m, 'alias') ? int64(m.alias, false) : undefined;
   if (own(m, 'name')) out.name = m.name;
-  else if (alias !== undefined && names?.has(alias)) out.name = names.get(alias);
-  if (alias !== undefined) out.alias = jsonInteger(BigInt(alias));
-  if (own(m, 'timestamp')) out.timestamp = jsonInteger(big(m.timestamp));
+  else if (alias !== undefined && names?.has(String(alias))) out.name = names.get(String(alias));
+  if (alias !== undefined) out.alias = alias;
+  if (own(m, 'timestamp')) out.timestamp = int64(m.timestamp, false);
   out.datatype = typeName(datatype);
   out.value = m.isNull ? null : datatype === 19 && own(m, 'templateValue') ? templateJson(m.templateValue as Proto, names) : valueOf(datatype, m);
   if (m.isNull) out.isNull = true;
@@ -189,7 +202,7 @@ function metricJson(m: Proto, names?: Map<string, string>): Record<string, unkno
   if (own(m, 'metadata')) {
     const md = m.metadata as Proto;
     const metadata: Record<string, unknown> = {};
-    for (const key of METADATA_FIELDS) if (own(md, key)) metadata[key] = key === 'size' || key === 'seq' ? jsonInteger(big(md[key])) : md[key];
+    for (const key of METADATA_FIELDS) if (own(md, key)) metadata[key] = key === 'size' || key === 'seq' ? int64(md[key], false) : md[key];
     out.metadata = metadata;
   }
   if (own(m, 'properties')) out.properties = propertySetJson(m.properties as Proto);
@@ -200,8 +213,8 @@ function metricJson(m: Proto, names?: Map<string, string>): Record<string, unkno
 export function sparkplugJson(payload: Buffer, names?: Map<string, string>): Record<string, unknown> {
   const p = sparkplugPayload().decode(payload) as unknown as Proto;
   const out: Record<string, unknown> = {};
-  if (own(p, 'timestamp')) out.timestamp = jsonInteger(big(p.timestamp));
-  if (own(p, 'seq')) out.seq = jsonInteger(big(p.seq));
+  if (own(p, 'timestamp')) out.timestamp = int64(p.timestamp, false);
+  if (own(p, 'seq')) out.seq = int64(p.seq, false);
   if (own(p, 'uuid')) out.uuid = p.uuid;
   if (own(p, 'body')) out.body = Buffer.from(p.body as Uint8Array).toString('base64');
   out.metrics = ((p.metrics as Proto[] | undefined) ?? []).map((m) => metricJson(m, names));

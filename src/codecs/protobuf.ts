@@ -18,14 +18,15 @@ function parseProblem(error: Error): string {
 }
 
 /** Parse a .proto file (and the files it imports, relative to it) into one Root. */
-export function loadProto(file: string, root = new protobuf.Root(), seen = new Set<string>()): protobuf.Root {
+export function loadProto(file: string, root = new protobuf.Root(), seen = new Set<string>(), importedBy?: string): protobuf.Root {
   if (seen.has(file)) return root;
   seen.add(file);
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    throw new SchemaError(`Cannot read the schema ${displayPath(file)}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
+    const by = importedBy !== undefined ? ` (imported by ${displayPath(importedBy)})` : '';
+    throw new SchemaError(`Cannot read the schema ${displayPath(file)}${by}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}.`);
   }
   let parsed: protobuf.IParserResult;
   try {
@@ -39,7 +40,7 @@ export function loadProto(file: string, root = new protobuf.Root(), seen = new S
       if (common) root.addJSON(common.nested ?? {});
       continue;
     }
-    loadProto(path.resolve(path.dirname(file), name), root, seen);
+    loadProto(path.resolve(path.dirname(file), name), root, seen, file);
   }
   try {
     root.resolveAll();

@@ -82,7 +82,9 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
     }
     const work = lineMode
       ? publishLines(plan, topics, v5, publisher, ctx, stop.signal, encoder && { codec: encoder, isSchemaMismatch: codecs!.isSchemaMismatch })
-      : publishRepeated(plan, topics, payloads ?? topics.map(() => payload!), publisher, stop.signal);
+      : publishRepeated(plan, topics, payloads ?? topics.map(() => payload!), publisher, stop.signal,
+        // --repeat with --encode: each round encodes again, so Sparkplug's filled-in seq and timestamp move on.
+        payloads && plan.repeat > 1 ? (topic) => encodeOrThrow(encoder!, loaded!, topic, what, codecs!.isSchemaMismatch) : undefined);
     // After an interrupt the work may still be waiting for a slot; it ends once abandon() frees it.
     work.catch(() => {});
     await Promise.race([work, connection.failed, interrupted]);
@@ -146,11 +148,14 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** -m, -f, -s, -n: the message to every topic, --repeat times, --repeat-delay after each completed round. */
-async function publishRepeated(plan: PubPlan, topics: readonly string[], payloads: readonly Buffer[], publisher: Publisher, signal: AbortSignal): Promise<void> {
+async function publishRepeated(
+  plan: PubPlan, topics: readonly string[], payloads: readonly Buffer[], publisher: Publisher, signal: AbortSignal, reencode?: (topic: string) => Buffer,
+): Promise<void> {
   const messages: OutgoingMessage[] = topics.map((topic, i) => ({
     topic, payload: payloads[i]!, qos: plan.qos, retain: plan.retain, ...(plan.properties ? { properties: plan.properties } : {}),
   }));
   for (let round = 0; round < plan.repeat && !signal.aborted; round++) {
+    if (round > 0 && reencode) for (const message of messages) message.payload = reencode(message.topic);
     for (const message of messages) {
       const wait = publisher.send(message);
       if (wait) await wait;

@@ -101,6 +101,12 @@ describe('round trips: mq pub --encode X -> broker -> mq sub --decode X', () => 
     assert.equal(result.stdout,
       '{"timestamp":5,"seq":0,"metrics":[{"name":"a","alias":1,"datatype":"Int32","value":-7}]}\n' +
       '{"timestamp":6,"seq":1,"metrics":[{"alias":1,"datatype":"Int64","value":"-9007199254740993"}]}\n');
+    // --repeat: each round is encoded again, so the filled-in seq counts on
+    const repeated = runMq(['sub', '-p', port(), '-t', `${t}/r`, '-C', '3', '-W', '10', '--decode', 'sparkplug', '-F', '%p']);
+    await new Promise((r) => setTimeout(r, 700));
+    const again = await runMq(['pub', '-p', port(), '-t', `${t}/r`, '-q', '1', '--encode', 'sparkplug', '-m', '{"timestamp":1,"metrics":[]}', '--repeat', '3']);
+    assert.equal(again.code, 0, again.stderr);
+    assert.equal((await repeated).stdout, '{"timestamp":1,"seq":0,"metrics":[]}\n{"timestamp":1,"seq":1,"metrics":[]}\n{"timestamp":1,"seq":2,"metrics":[]}\n');
     await pub(['-t', t, '--encode', 'sparkplug', '-m', '{"timestamp":7,"seq":9,"metrics":[{"name":"b","datatype":"Boolean","value":true}]}']);
     const decoded = tahu.decodePayload(await wireHex(t)) as { timestamp: unknown; seq: unknown; metrics: { name: string; type: string; value: unknown }[] };
     assert.deepEqual([String(decoded.timestamp), String(decoded.seq), decoded.metrics.map((m) => [m.name, m.type, m.value])], ['7', '9', [['b', 'Boolean', true]]]);

@@ -158,6 +158,12 @@ describe('protobuf: protoc-made bytes (test/fixtures/codecs)', () => {
     writeFileSync(path.join(dir, 'b.proto'), 'syntax = "proto3";\nmessage B { string s = 1; }\n');
     const a = protobufCodec('p', pickType(loadProto(path.join(dir, 'a.proto')), 'a.proto', 'A'));
     assert.equal(a.decode(hex('0a030a0178'), 't'), '{"b":{"s":"x"}}');
+    writeFileSync(path.join(dir, 'c.proto'), 'syntax = "proto3";\nimport "none.proto";\nmessage C { string s = 1; }\n');
+    assert.throws(() => loadProto(path.join(dir, 'c.proto')), { name: 'SchemaError', message: `Cannot read the schema ${path.join(dir, 'none.proto')} (imported by ${path.join(dir, 'c.proto')}): no such file.` });
+    // Google's well-known types come with protobufjs
+    writeFileSync(path.join(dir, 'w.proto'), 'syntax = "proto3";\nimport "google/protobuf/timestamp.proto";\nmessage W { google.protobuf.Timestamp at = 1; }\n');
+    const w = protobufCodec('p', pickType(loadProto(path.join(dir, 'w.proto')), 'w.proto', 'W'));
+    assert.equal(w.decode(w.encode({ at: { seconds: '5', nanos: 1 } }, 't'), 't'), '{"at":{"seconds":"5","nanos":1}}');
   });
 });
 

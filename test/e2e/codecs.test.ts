@@ -214,6 +214,17 @@ describe('a message that does not decode', () => {
     assert.match(json.lines[0]!, new RegExp(`^\\{"topic":"${t}/1","payloadHex":"6e6f74206a736f6e","qos":0,"retain":true,`));
   });
 
+  test('messages that -T or -R drop are not decoded, so draw no warning', async () => {
+    const t = prefix('dropped');
+    await pub(['-t', `${t}/hidden`, '-m', 'not cbor']);
+    // the retained message on the hidden topic arrives first, at the subscription; then a live one
+    const running = runMq(['sub', '-p', port(), '-t', `${t}/#`, '-C', '1', '-W', '10', '-v', '-T', `${t}/hidden`, '--decode', 'cbor', '--decode-errors', 'fail']);
+    await new Promise((r) => setTimeout(r, 700));
+    await runMq(['pub', '-p', port(), '-t', `${t}/shown`, '--encode', 'cbor', '-m', '[1]']);
+    const result = await running;
+    assert.deepEqual([result.code, result.stdout, result.stderr], [0, `${t}/shown [1]\n`, '']);
+  });
+
   test('--decode-errors fail: exit 1 with the reason', async () => {
     const t = prefix('fail');
     await pub(['-t', t, '-m', 'x']);

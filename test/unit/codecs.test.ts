@@ -237,6 +237,12 @@ describe('sparkplug: payloads made by Eclipse Tahu (sparkplug-payload)', () => {
       { name: 'tpl', alias: 19, type: 'Template', timestamp: ts, value: { version: 'v1', templateRef: 'Motor', isDefinition: false, metrics: [{ name: 'rpm', type: 'Int32', value: -1 }], parameters: [{ name: 'max', type: 'String', value: 'x' }] } },
       { name: 'props', alias: 20, type: 'Int32', value: 7, timestamp: ts, properties: { unit: { type: 'String', value: 'C' }, low: { type: 'Int32', value: -40 } } },
       { name: 'nothing', alias: 21, type: 'String', value: null, timestamp: ts },
+      // PropertySet and PropertySetList are property values (a Metric has no field for them)
+      { name: 'nested', alias: 22, type: 'Boolean', value: false, timestamp: ts, properties: {
+        set: { type: 'PropertySet', value: { a: { type: 'Int64', value: Long.fromString('-2') }, b: { type: 'Boolean', value: false } } },
+        list: { type: 'PropertySetList', value: [{ x: { type: 'Double', value: 1.25 } }, { y: { type: 'String', value: 'z' } }] },
+      } },
+      { name: 'mixed', alias: 24, type: 'DataSet', timestamp: ts, value: { numOfColumns: 4, columns: ['i', 's', 'f', 'u'], types: ['Int32', 'String', 'Float', 'UInt64'], rows: [[-1, 'a', 0.5, Long.fromString('18446744073709551615', true)]] } },
     ],
   }));
   const expectedBirth = {
@@ -264,10 +270,15 @@ describe('sparkplug: payloads made by Eclipse Tahu (sparkplug-payload)', () => {
       { name: 'tpl', alias: 19, timestamp: ts, datatype: 'Template', value: { version: 'v1', templateRef: 'Motor', isDefinition: false, metrics: [{ name: 'rpm', datatype: 'Int32', value: -1 }], parameters: [{ name: 'max', type: 'String', value: 'x' }] } },
       { name: 'props', alias: 20, timestamp: ts, datatype: 'Int32', value: 7, properties: { unit: { type: 'String', value: 'C' }, low: { type: 'Int32', value: -40 } } },
       { name: 'nothing', alias: 21, timestamp: ts, datatype: 'String', value: null, isNull: true },
+      { name: 'nested', alias: 22, timestamp: ts, datatype: 'Boolean', value: false, properties: {
+        set: { type: 'PropertySet', value: { a: { type: 'Int64', value: -2 }, b: { type: 'Boolean', value: false } } },
+        list: { type: 'PropertySetList', value: [{ x: { type: 'Double', value: 1.25 } }, { y: { type: 'String', value: 'z' } }] },
+      } },
+      { name: 'mixed', alias: 24, timestamp: ts, datatype: 'DataSet', value: { numOfColumns: 4, columns: ['i', 's', 'f', 'u'], types: ['Int32', 'String', 'Float', 'UInt64'], rows: [[-1, 'a', 0.5, '18446744073709551615']] } },
     ],
   };
 
-  test('an NBIRTH with every datatype Tahu writes: names, spec datatype names, values with their meaning', () => {
+  test('an NBIRTH with every datatype Tahu writes (1-21): names, spec datatype names, values with their meaning', () => {
     assert.equal(sparkplugCodec().decode(nbirth, 'spBv1.0/plant/NBIRTH/edge1'), JSON.stringify(expectedBirth));
   });
 

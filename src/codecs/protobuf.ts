@@ -8,6 +8,7 @@ import path from 'node:path';
 import protobuf from 'protobufjs';
 import { SchemaError, SchemaMismatch, type Codec } from './codec.js';
 import { displayPath } from './files.js';
+import { fromProto3Json, isWellKnown, toProto3Json, wellKnownProblem } from './well-known.js';
 
 type Type = protobuf.Type;
 
@@ -129,7 +130,7 @@ const INTEGER = /^-?\d+$/;
 
 function scalarProblem(field: protobuf.Field, value: unknown, where: string): string | undefined {
   const resolved = field.resolvedType;
-  if (resolved instanceof protobuf.Type) return schemaProblem(resolved, value, where);
+  if (resolved instanceof protobuf.Type) return isWellKnown(resolved) ? wellKnownProblem(resolved, value, where) : schemaProblem(resolved, value, where);
   if (resolved instanceof protobuf.Enum) {
     if (typeof value === 'string' ? resolved.values[value] === undefined : !Number.isInteger(value)) {
       return `field "${where}" must be one of ${Object.keys(resolved.values).join(', ')}, not ${JSON.stringify(value)}`;
@@ -161,16 +162,29 @@ function scalarProblem(field: protobuf.Field, value: unknown, where: string): st
   }
 }
 
+/** Whether any field, however deep, is of a well-known type (else the JSON mapping needs no second pass). */
+function usesWellKnown(type: Type, seen = new Set<Type>()): boolean {
+  if (seen.has(type)) return false;
+  seen.add(type);
+  return type.fieldsArray.some((field) => {
+    const resolved = field.resolve().resolvedType;
+    return resolved instanceof protobuf.Type && (isWellKnown(resolved) || usesWellKnown(resolved, seen));
+  });
+}
+
 export function protobufCodec(label: string, type: Type): Codec {
+  const wellKnown = usesWellKnown(type);
   return {
     label,
     decode(payload) {
-      return JSON.stringify(type.toObject(type.decode(payload), JSON_MAPPING));
+      const object = type.toObject(type.decode(payload), JSON_MAPPING);
+      return JSON.stringify(wellKnown ? toProto3Json(type, object) : object);
     },
     encode(value) {
       const problem = schemaProblem(type, value);
       if (problem) throw new SchemaMismatch(problem);
-      return Buffer.from(type.encode(type.fromObject(value as Record<string, unknown>)).finish());
+      const object = value as Record<string, unknown>;
+      return Buffer.from(type.encode(type.fromObject(wellKnown ? fromProto3Json(type, object) : object)).finish());
     },
   };
 }

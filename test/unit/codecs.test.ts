@@ -135,6 +135,17 @@ describe('protobuf: protoc-made bytes (test/fixtures/codecs)', () => {
     assert.throws(() => codec.encode({ status: 'BROKEN' }, 't'), { message: 'field "status" must be one of UNKNOWN, OK, FAULT, not "BROKEN"' });
     assert.throws(() => codec.encode({ codes: [1, 2147483648] }, 't'), { message: 'field "codes[1]" is out of range for sint32: 2147483648' });
   });
+  test('Google\'s well-known types: Timestamp, Duration, wrappers and Struct in their JSON forms, to and from protoc\'s bytes', () => {
+    const events = path.join(FIXTURES, 'events.proto');
+    const event = protobufCodec('protobuf', pickType(loadProto(events), events, 'fleet.Event'));
+    const eventBytes = readFileSync(path.join(FIXTURES, 'event.bin'));
+    const json = '{"at":"2026-01-02T03:04:05.500Z","took":"-1.500s","count":"9007199254740993","note":"hi","flag":false,' +
+      '"extra":{"n":1.5,"s":"x","l":[true,null]},"history":["1970-01-01T00:00:00Z","1970-01-01T00:00:01.000001Z"]}';
+    assert.equal(event.decode(eventBytes, 't'), json);
+    assert.deepEqual(event.encode(JSON.parse(json), 't'), eventBytes);
+    assert.throws(() => event.encode({ at: 'yesterday' }, 't'), { message: 'field "at" must be an RFC 3339 time such as "2026-01-02T03:04:05Z", not "yesterday"' });
+    assert.throws(() => event.encode({ took: '5 min' }, 't'), { message: 'field "took" must be a duration such as "1.5s", not "5 min"' });
+  });
   test('bytes that are not this message do not decode', () => {
     assert.throws(() => codec.decode(hex('0a05ff'), 't'));
   });

@@ -12,6 +12,7 @@
  */
 import protobuf from 'protobufjs';
 import { SchemaMismatch, type Codec } from './codec.js';
+import { compactJson } from './json-value.js';
 import { SPARKPLUG_B_PROTO } from './sparkplug-proto.js';
 
 /** The spec's data type names, by number. */
@@ -228,6 +229,16 @@ export function sparkplugJson(payload: Buffer, names?: Map<string, string>): Rec
   return out;
 }
 
+function stateJson(payload: Buffer): string {
+  const text = payload.toString('utf8');
+  try {
+    JSON.parse(text);
+    return compactJson(text.trim());
+  } catch {
+    return JSON.stringify(text);
+  }
+}
+
 /** spBv1.0/GROUP/TYPE/EDGE[/DEVICE] -> the edge node's key and the message type. */
 function topicParts(topic: string): { node: string; type: string } | undefined {
   const levels = topic.split('/');
@@ -437,6 +448,9 @@ export function sparkplugCodec(now: () => number = Date.now): Codec {
   return {
     label: 'sparkplug',
     decode(payload, topic) {
+      // spBv1.0/STATE/<host>: a host application's state is not protobuf but JSON (Sparkplug 3.0,
+      // {"online": true, "timestamp": ...}) or the text ONLINE/OFFLINE (2.2).
+      if (topic.startsWith('spBv1.0/STATE/')) return stateJson(payload);
       const parts = topicParts(topic);
       const names = parts ? aliases.get(parts.node) : undefined;
       const json = sparkplugJson(payload, parts?.type.endsWith('BIRTH') ? undefined : names);
@@ -450,6 +464,8 @@ export function sparkplugCodec(now: () => number = Date.now): Codec {
       return JSON.stringify(json);
     },
     encode(value, topic) {
+      // A host application's state: JSON as given (a string is sent as its text, 2.2's ONLINE/OFFLINE).
+      if (topic.startsWith('spBv1.0/STATE/')) return Buffer.from(typeof value === 'string' ? value : JSON.stringify(value), 'utf8');
       const input = object(value, '(the payload)');
       for (const key of Object.keys(input)) if (!PAYLOAD_FIELDS.has(key)) mismatch(key, 'is not a Sparkplug payload field (timestamp, seq, uuid, body, metrics)');
       const payload: Proto = {};

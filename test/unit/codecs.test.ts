@@ -351,6 +351,13 @@ describe('sparkplug: payloads made by Eclipse Tahu (sparkplug-payload)', () => {
     assert.throws(() => codec.encode({ metric: [] }, 't'), { message: 'field "metric" is not a Sparkplug payload field (timestamp, seq, uuid, body, metrics)' });
   });
 
+  test('spBv1.0/STATE/ messages are JSON (Sparkplug 3.0) or ONLINE/OFFLINE text (2.2), not protobuf', () => {
+    const codec = sparkplugCodec();
+    assert.equal(codec.decode(Buffer.from('{ "online": true, "timestamp": 1700000000000 }'), 'spBv1.0/STATE/scada'), '{"online":true,"timestamp":1700000000000}');
+    assert.equal(codec.decode(Buffer.from('OFFLINE'), 'spBv1.0/STATE/scada'), '"OFFLINE"');
+    assert.equal(codec.encode({ online: false, timestamp: 5 }, 'spBv1.0/STATE/scada').toString(), '{"online":false,"timestamp":5}');
+  });
+
   test('bytes that are not a Sparkplug payload do not decode', () => {
     assert.throws(() => sparkplugCodec().decode(hex('ffffffff'), 't'));
   });

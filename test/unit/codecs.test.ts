@@ -202,6 +202,12 @@ describe('avro: the Avro spec examples', () => {
     assert.equal(codec.decode(hex('020261'), 't'), '{"string":"a"}');
     assert.deepEqual(codec.encode({ string: 'a' }, 't'), hex('020261'));
   });
+  test('longs keep all 64 bits: beyond 2^53 as decimal text', () => {
+    const codec = schema('big.avsc', { type: 'record', name: 'B', fields: [{ name: 'a', type: 'long' }, { name: 'b', type: ['null', 'long'] }] });
+    assert.equal(codec.decode(hex('80808080808080808001 02 04'), 't'), '{"a":"4611686018427387904","b":{"long":2}}');
+    assert.deepEqual(codec.encode({ a: '4611686018427387904', b: { long: 2 } }, 't'), hex('80808080808080808001 02 04'));
+    assert.equal(codec.decode(hex('ffffffffffffffffff01 00'), 't'), '{"a":"-9223372036854775808","b":null}');
+  });
   test('the spec array of longs [3, 27] is 04 06 36 00', () => {
     const codec = schema('array.avsc', { type: 'array', items: 'long' });
     assert.equal(codec.decode(hex('04063600'), 't'), '[3,27]');

@@ -9,7 +9,9 @@
  *   4. `sub -v` receiving N messages from `mosquitto_pub -l`, written to /dev/null;
  *   5. peak RSS of 3 and 4, and of `mq pub -l` over 10 x N lines (it must stay flat);
  *   6. `mq bench` (1 publisher -> 1 subscriber) against the broker's ceiling
- *      (mosquitto_pub -l -> mosquitto -> mosquitto_sub).
+ *      (mosquitto_pub -l -> mosquitto -> mosquitto_sub);
+ *   7. `mq sub -v --decode protobuf:...` and `--decode sparkplug` against plain `mq sub -v` on the same
+ *      ~100-byte binary messages (issue 14: at least half its msg/s).
  * Every figure is repeated and interleaved across tools (a slow phase of a shared machine hurts all
  * alike); the markdown table on stdout gives medians with min-max and mq's ratio to each peer, then
  * every target of the issue, met or not. Progress goes to stderr.
@@ -19,14 +21,14 @@
  *
  * Usage: npm run build && npm run bench:compare -- [--quick] [--messages N] [--repeats R]
  *          [--startup-repeats R] [--mqttjs-repeats R] [--scale K] [--bench-rounds R]
- *          [--bench-duration S] [--qos 0,1] [--only 1,2,3,4,5,6]
+ *          [--bench-duration S] [--qos 0,1] [--only 1,2,3,4,5,6,7]
  * Defaults: 200 000 messages, 3 runs per throughput figure (1 for MQTT.js's line publisher, which
  * needs 25-50 s per run), 5 per start-up figure, 10 x the lines for the RSS run, 3 bench rounds of
  * 3 s: about 8-10 minutes on 2 cores. --quick: 20 000 messages, 1 run each, 3 start-up runs,
  * 1 bench round of 2 s (a minute or so; the figures are then rough).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
@@ -36,7 +38,7 @@ import {
 
 const args = benchArgs('bench/compare.mjs', ['messages', 'repeats', 'startup-repeats', 'mqttjs-repeats', 'scale', 'bench-rounds', 'bench-duration', 'qos', 'only'], ['help', 'quick']);
 if (args.help) {
-  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(2, 27).map((l) => l.replace(/^ \*\/?\s?/, '')).join('\n'));
+  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(2, 29).map((l) => l.replace(/^ \*\/?\s?/, '')).join('\n'));
   process.exit(0);
 }
 const QUICK = Boolean(args.quick);
@@ -52,7 +54,7 @@ const BENCH_WARMUP = 1;
 const BENCH_SIZE = 64;
 const OVERLOAD = 1.5;
 const QOS_LEVELS = (args.qos ?? '0,1').split(',').map(Number);
-const ONLY = new Set((args.only ?? '1,2,3,4,5,6').split(',').map(Number));
+const ONLY = new Set((args.only ?? '1,2,3,4,5,6,7').split(',').map(Number));
 const counts = {
   messages: MESSAGES, repeats: REPEATS, 'startup-repeats': STARTUP_REPEATS, 'mqttjs-repeats': MQTTJS_PUB_REPEATS,
   scale: SCALE, 'bench-rounds': BENCH_ROUNDS, 'bench-duration': BENCH_DURATION,
@@ -478,8 +480,95 @@ async function benchVsCeiling() {
   say();
 }
 
+// --- 7. sub --decode ----------------------------------------------------------------------------
+/** ~100-byte payloads of each codec, made once by mq's own codecs (dist/codecs.cjs), as hex lines for `mq pub -l --encoding hex`. */
+function writeCodecInputs() {
+  const codecs = requireRoot(path.join(path.dirname(MQ), '..', 'dist', 'codecs.cjs'));
+  const proto = path.join(work, 'bench.proto');
+  writeFileSync(proto, 'syntax = "proto3";\npackage bench;\nmessage Reading {\n  string device_id = 1;\n  double temp = 2;\n  double humidity = 3;\n  int64 ts = 4;\n  uint32 seq = 5;\n  repeated float samples = 6;\n  string site = 7;\n  bool ok = 8;\n}\n');
+  const inputs = {};
+  const make = async (name, spec, value) => {
+    const codec = await codecs.loadCodec(spec);
+    const file = path.join(work, `codec-${name}.txt`);
+    writeFileSync(file, '');
+    let bytes = 0;
+    for (let start = 0; start < MESSAGES; start += 20_000) {
+      let block = '';
+      for (let i = start; i < Math.min(MESSAGES, start + 20_000); i++) {
+        const payload = codec.encode(value(i), 'spBv1.0/bench/NDATA/edge');
+        bytes += payload.length;
+        block += `${payload.toString('hex')}\n`;
+      }
+      appendFileSync(file, block);
+    }
+    inputs[name] = { file, bytes: bytes / MESSAGES };
+  };
+  return (async () => {
+    await make('protobuf', { kind: 'protobuf', file: proto, type: 'bench.Reading' }, (i) => ({
+      deviceId: `sensor-${i % 1000}`, temp: 20 + (i % 150) / 10, humidity: 40 + (i % 200) / 10, ts: String(1700000000000 + i), seq: i,
+      samples: [1.5, 2.25, 3.125, i % 7, 0.5, 4], site: 'plant-north/hall-3/line-7', ok: i % 2 === 0,
+    }));
+    await make('sparkplug', { kind: 'sparkplug' }, (i) => ({
+      timestamp: 1700000000000 + i, seq: i % 256,
+      metrics: [
+        { name: 'temp', alias: 1, timestamp: 1700000000000 + i, datatype: 'Double', value: 20 + (i % 150) / 10 },
+        { name: 'rpm', alias: 2, timestamp: 1700000000000 + i, datatype: 'Int32', value: -(i % 3000) },
+        { name: 'ok', alias: 3, datatype: 'Boolean', value: i % 2 === 0 },
+        { name: 'state', alias: 4, datatype: 'String', value: i % 5 === 0 ? 'idle' : 'run' },
+      ],
+    }));
+    return { inputs, proto };
+  })();
+}
+
+async function subDecode() {
+  progress(`7. sub --decode, ${fmt(MESSAGES)} messages per codec, ${REPEATS} runs each`);
+  const { inputs, proto } = await writeCodecInputs();
+  const feeder = { command: NODE, args: [MQ, 'pub', '--encoding', 'hex'] };
+  say(`### 7. \`sub --decode\`: ${fmt(MESSAGES)} binary messages from \`mq pub -l --encoding hex\`, written to /dev/null (msg/s, higher is better)`);
+  say();
+  say('The same messages to `mq sub -v` (payloads printed as they are) and to `mq sub -v --decode` (each payload decoded to JSON text), QoS 0, interleaved; ' +
+    'timed as section 4. Payloads made by mq\'s encoders: a protobuf message of 8 fields, a Sparkplug B NDATA of 4 metrics.');
+  say();
+  say('| codec | payload bytes (mean) | subscriber | msg/s median | min-max | runs | all arrived | `--decode` ÷ plain `-v` |');
+  say('|---|---|---|---|---|---|---|---|');
+  const qos = 0;
+  for (const [name, decode] of [['protobuf', `protobuf:${proto}:bench.Reading`], ['sparkplug', 'sparkplug']]) {
+    const { file, bytes } = inputs[name];
+    const topic = name === 'sparkplug' ? 'spBv1.0/bench/NDATA/edge' : 'bench/decode';
+    const subscribers = [
+      { name: '`mq sub -v`', command: NODE, args: [MQ, 'sub'] },
+      { name: `\`mq sub -v --decode ${name === 'protobuf' ? 'protobuf:bench.proto:bench.Reading' : 'sparkplug'}\``, command: NODE, args: [MQ, 'sub', '--decode', decode] },
+    ];
+    const results = new Map(subscribers.map((s) => [s.name, []]));
+    for (let r = 0; r < REPEATS; r++) {
+      for (const subscriber of subscribers) {
+        progress(`   ${name}: ${subscriber.name.replace(/`/g, '')}, run ${r + 1} of ${REPEATS}`);
+        try {
+          results.get(subscriber.name).push(await subscribeTimed({ broker, qos, messages: MESSAGES, topic, subscriber, feeder, files: [file], env, cwd: home }));
+        } catch (error) {
+          results.get(subscriber.name).push({ error: error.message, rate: NaN, rssMb: NaN, complete: false });
+        }
+      }
+    }
+    const plain = summary(results.get(subscribers[0].name).filter((r) => r.complete).map((r) => r.rate), fmt);
+    for (const subscriber of subscribers) {
+      const list = results.get(subscriber.name);
+      const s = summary(list.filter((r) => r.complete).map((r) => r.rate), fmt);
+      const errors = [...new Set(list.filter((r) => r.error).map((r) => r.error))];
+      const decoding = subscriber === subscribers[1];
+      say(`| ${name} | ${bytes.toFixed(0)} | ${subscriber.name} | ${s.text} | ${s.range} | ${list.length} | ${list.every((r) => r.complete) ? 'yes' : `**no: ${errors.join('; ')}**`} | ${decoding ? x(ratio(s.median, plain.median)) : '-'} |`);
+      if (decoding) {
+        const complete = list.every((r) => r.complete);
+        targets.push({ what: `\`mq sub -v --decode ${name}\` ÷ \`mq sub -v\` on the same messages (msg/s)`, value: ratio(s.median, plain.median), target: '≥ 0.5x', met: (v) => complete && v >= 0.5, note: complete ? '' : 'not every message arrived' });
+      }
+    }
+  }
+  say();
+}
+
 // --- run ----------------------------------------------------------------------------------------
-const sections = [[1, startup], [2, oneMessage], [3, pubLines], [4, subVerbose], [5, peakRss], [6, benchVsCeiling]];
+const sections = [[1, startup], [2, oneMessage], [3, pubLines], [4, subVerbose], [5, peakRss], [6, benchVsCeiling], [7, subDecode]];
 try {
   for (const [n, section] of sections) {
     if (!ONLY.has(n)) continue;

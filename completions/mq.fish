@@ -11,9 +11,9 @@ function __mq_spec
         case ''
             set -g __mq_valued
         case 'pub'
-            set -g __mq_valued --topic -t --message -m --file -f --qos -q --repeat --repeat-delay --encoding -M --line-format --on-error --content-type --correlation-data --message-expiry --message-expiry-interval --response-topic --topic-alias --user-property --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --psk --psk-identity --will-topic --will-payload --will-qos
+            set -g __mq_valued --topic -t --message -m --file -f --qos -q --repeat --repeat-delay --encoding --encode -M --line-format --on-error --content-type --correlation-data --message-expiry --message-expiry-interval --response-topic --topic-alias --user-property --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --psk --psk-identity --will-topic --will-payload --will-qos
         case 'sub'
-            set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --psk --psk-identity --will-topic --will-payload --will-qos -F --encoding --topic -t --qos -q -C -W --unsubscribe -U -M --filter-out -T --grep --where --random-filter --retain-handling
+            set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --psk --psk-identity --will-topic --will-payload --will-qos -F --encoding --topic -t --qos -q -C -W --unsubscribe -U -M --filter-out -T --grep --where --random-filter --decode --decode-errors --retain-handling
         case 'rr'
             set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --psk --psk-identity --will-topic --will-payload --will-qos -F --encoding --topic -t --response-topic -e --message -m --file -f --qos -q --correlation-data -C -W -M --exec
         case 'passwd'
@@ -143,6 +143,7 @@ complete -c mq -n "__mq_is 'pub'" -l retain -s r -d 'Ask the broker to retain th
 complete -c mq -n "__mq_is 'pub'" -l repeat -x -d 'Publish the message this many times'
 complete -c mq -n "__mq_is 'pub'" -l repeat-delay -x -d 'Seconds to wait after each completed publish when repeating'
 complete -c mq -n "__mq_is 'pub'" -l encoding -x -a 'hex base64' -d 'Decode -m/-f/-s/-l text as hex or base64 into binary payloads'
+complete -c mq -n "__mq_is 'pub'" -l encode -x -d 'Encode JSON input (-m, -f, -s, each -l line, each NDJSON payload) as sparkplug, protobuf:FILE.proto[:pkg.Message], avro:FILE.avsc, cbor, msgpack or json'
 complete -c mq -n "__mq_is 'pub'" -s M -x -d 'QoS 1/2 messages awaiting acknowledgement at most'
 complete -c mq -n "__mq_is 'pub'" -l line-format -x -a 'text json' -d 'text: each line is a payload; json: each line is {"topic","payload","qos","retain","properties","encoding"}'
 complete -c mq -n "__mq_is 'pub'" -l on-error -x -a 'stop skip' -d 'A line that cannot be published: stop, or skip it with a warning'
@@ -264,6 +265,8 @@ complete -c mq -n "__mq_is 'sub'" -l where -x -d 'Only JSON payloads where this 
 complete -c mq -n "__mq_is 'sub'" -l random-filter -x -d 'Print only this percentage of messages (0.1-100)'
 complete -c mq -n "__mq_is 'sub'" -l no-local -d 'Do not receive our own publishes'
 complete -c mq -n "__mq_is 'sub'" -l watch -s w -d 'On a terminal: one line per topic, in topic order, rewritten in place as messages arrive'
+complete -c mq -n "__mq_is 'sub'" -l decode -x -d 'Decode payloads to JSON: [FILTER=]CODEC, CODEC one of sparkplug, protobuf:FILE.proto[:pkg.Message], avro:FILE.avsc, cbor, msgpack, json; or auto (sparkplug on spBv1.0/ topics). Repeatable: the first matching filter wins'
+complete -c mq -n "__mq_is 'sub'" -l decode-errors -x -d 'A payload that does not decode: warn (print it undecoded and go on) or fail (exit 1)'
 complete -c mq -n "__mq_is 'sub'" -l retain-as-published -d 'Keep the retain flag as the publisher set it'
 complete -c mq -n "__mq_is 'sub'" -l retain-handling -x -a '0 1 2' -d '0 send retained messages, 1 only for a new subscription, 2 never'
 

@@ -83,6 +83,7 @@ _mq__pub() {
     '*--repeat=[Publish the message this many times]:repeat: ' \
     '*--repeat-delay=[Seconds to wait after each completed publish when repeating]:repeat-delay: ' \
     '*--encoding=[Decode -m/-f/-s/-l text as hex or base64 into binary payloads]:encoding:(hex base64)' \
+    '*--encode=[Encode JSON input (-m, -f, -s, each -l line, each NDJSON payload) as sparkplug, protobuf:FILE.proto\[:pkg.Message\], avro:FILE.avsc, cbor, msgpack or json]:encode: ' \
     '*-M+[QoS 1/2 messages awaiting acknowledgement at most]:M: ' \
     '*--line-format=[text: each line is a payload; json: each line is {"topic","payload","qos","retain","properties","encoding"}]:line-format:(text json)' \
     '*--on-error=[A line that cannot be published: stop, or skip it with a warning]:on-error:(stop skip)' \
@@ -240,6 +241,8 @@ _mq__sub() {
     '--no-local[Do not receive our own publishes]' \
     '(--watch -w)--watch[On a terminal: one line per topic, in topic order, rewritten in place as messages arrive]' \
     '(--watch -w)-w[On a terminal: one line per topic, in topic order, rewritten in place as messages arrive]' \
+    '*--decode=[Decode payloads to JSON: \[FILTER=\]CODEC, CODEC one of sparkplug, protobuf:FILE.proto\[:pkg.Message\], avro:FILE.avsc, cbor, msgpack, json; or auto (sparkplug on spBv1.0/ topics). Repeatable: the first matching filter wins]:decode: ' \
+    '*--decode-errors=[A payload that does not decode: warn (print it undecoded and go on) or fail (exit 1)]:decode-errors: ' \
     '--retain-as-published[Keep the retain flag as the publisher set it]' \
     '*--retain-handling=[0 send retained messages, 1 only for a new subscription, 2 never]:retain-handling:(0 1 2)'
 }

@@ -49,6 +49,20 @@ const hashWasmModule = {
   },
 };
 
+/**
+ * The payload codecs (src/codecs/load.ts: protobufjs, avsc, cbor, @msgpack/msgpack) are dist/codecs.cjs,
+ * a bundle of their own, so `mq sub` without --decode never reads their 400 kB: src/codecs/use.ts's
+ * import of ./load.js becomes require('./codecs.cjs') beside run-cli.cjs.
+ */
+const codecsBundle = {
+  name: 'codecs-bundle',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/load\.js$/ }, (args) => (args.importer.endsWith(path.join('src', 'codecs', 'use.ts')) ? { path: 'codecs', namespace: 'codecs-bundle' } : undefined));
+    build.onResolve({ filter: /^\.\/codecs\.cjs$/ }, () => ({ path: './codecs.cjs', external: true }));
+    build.onLoad({ filter: /.*/, namespace: 'codecs-bundle' }, () => ({ resolveDir: '.', contents: "module.exports = require('./codecs.cjs');" }));
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -84,6 +98,17 @@ bundles.push(await build({
   // ESM dependencies (yargs' locale lookup) and our bench runner (the worker's path) use import.meta.url.
   define: { 'import.meta.url': '__mqModuleUrl' },
   banner: { js: "const __mqModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+  plugins: [...common.plugins, codecsBundle],
+}));
+
+// The codecs, loaded by run-cli.cjs only for --decode / --encode (see codecsBundle).
+bundles.push(await build({
+  ...common,
+  metafile: true,
+  entryPoints: { codecs: 'src/codecs/load.ts' },
+  outdir: 'dist',
+  outExtension: { '.js': '.cjs' },
+  format: 'cjs',
 }));
 
 // The bench worker thread, an ES module beside run-cli.cjs so `new URL('./worker.js', import.meta.url)` finds it.

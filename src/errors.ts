@@ -12,6 +12,7 @@
  *            ConfigError             an rc file, an MQ_* variable or a setting that cannot be used
  *            ConnectionError         the broker cannot be reached (refused socket, DNS, timeout)
  *            UnacknowledgedError     QoS 1/2 messages the broker never acknowledged
+ *            DecodeFailedError       sub --decode-errors fail: a payload did not decode
  *   2        PasswordMismatchError   passwd: the password and its confirmation differ
  *   7        ConnectionLostError     the connection dropped with work in progress and no retry
  *   8        TlsError                the TLS handshake or the certificate check failed
@@ -65,6 +66,9 @@ export class UnacknowledgedError extends MqError {
     this.count = count;
   }
 }
+
+/** `mq sub --decode-errors fail`: a payload that its codec could not decode: exit 1. */
+export class DecodeFailedError extends MqError {}
 
 /** passwd: the password and its confirmation differ: exit 2, as mosquitto_passwd. */
 export class PasswordMismatchError extends MqError {

@@ -30,6 +30,7 @@ const command: CommandModule<PubArgs> = {
       .option('repeat', { type: 'string', group: message, describe: 'Publish the message this many times', defaultDescription: '1' })
       .option('repeat-delay', { type: 'string', group: message, describe: 'Seconds to wait after each completed publish when repeating', defaultDescription: '0' })
       .option('encoding', { type: 'string', group: message, describe: 'Decode -m/-f/-s/-l text as hex or base64 into binary payloads' })
+      .option('encode', { type: 'string', group: message, describe: 'Encode JSON input (-m, -f, -s, each -l line, each NDJSON payload) as sparkplug, protobuf:FILE.proto[:pkg.Message], avro:FILE.avsc, cbor, msgpack or json' })
       .option('M', { type: 'string', group: message, describe: 'QoS 1/2 messages awaiting acknowledgement at most', defaultDescription: '20' })
       .option('line-format', { type: 'string', group: lines, describe: 'text: each line is a payload; json: each line is {"topic","payload","qos","retain","properties","encoding"}', defaultDescription: 'text' })
       .option('on-error', { type: 'string', group: lines, describe: 'A line that cannot be published: stop, or skip it with a warning', defaultDescription: 'stop' })
@@ -46,6 +47,7 @@ const command: CommandModule<PubArgs> = {
       .example('tail -F app.log | $0 pub -t logs/app -l -q 1', 'One message per line, none lost if the broker restarts')
       .example('$0 pub -l --line-format json < events.ndjson', 'Each line names its topic: {"topic":"a/b","payload":"..."}')
       .example('$0 pub -t raw -m 00ff10 --encoding hex', 'Publish the bytes 00 ff 10')
+      .example('$0 pub -t fleet/7 -m \'{"temp":21.5}\' --encode cbor', 'Publish JSON as a CBOR payload')
       .example('$0 pub -t t -m hi -V 5 --content-type text/plain --user-property site=north', 'MQTT v5 properties');
   },
   async run(args, ctx) {

@@ -4,7 +4,8 @@ import { withConnectionOptions, type ConnectionArgs } from '../connection/option
 import { withSubscribeOptions } from '../mqtt/subscribe.js';
 import type { SubArgs } from '../sub/options.js';
 
-type Args = ConnectionArgs & Omit<SubArgs, 'topic' | 'filterOut' | 'unsubscribe' | 'where'> & {
+type Args = ConnectionArgs & Omit<SubArgs, 'topic' | 'filterOut' | 'unsubscribe' | 'where' | 'decode'> & {
+  decode?: string | string[];
   topic?: string | string[];
   filterOut?: string | string[];
   unsubscribe?: string | string[];
@@ -21,9 +22,10 @@ const command: CommandModule<Args> = {
     const group = 'Subscribe:';
     const filters = 'Filters:';
     const v5 = 'MQTT v5 subscription options:';
+    const decoding = 'Payload codecs:';
     // Repeatable flags: array (every value kept) with nargs 1 (one word per flag, not greedy).
     // Empty groups first: yargs lists groups in the order they appear, and the command's own come first.
-    withOutputOptions(withConnectionOptions(yargs.group([], group).group([], filters).group([], 'Output:')))
+    withOutputOptions(withConnectionOptions(yargs.group([], group).group([], filters).group([], 'Output:').group([], decoding)))
       .option('topic', { array: true, nargs: 1, alias: 't', type: 'string', group, describe: 'Topic filter to subscribe to (repeatable)' })
       .option('qos', { alias: 'q', type: 'string', group, describe: 'QoS of the subscriptions: 0, 1 or 2', defaultDescription: '0' });
     withSubscribeOptions(yargs, group, {
@@ -41,7 +43,9 @@ const command: CommandModule<Args> = {
       .option('where', { array: true, nargs: 1, type: 'string', group: filters, describe: "Only JSON payloads where this holds, e.g. 'temp>30', 'status==alarm', '/a/0/b>=1' (repeatable: all must hold)" })
       .option('random-filter', { type: 'string', group: filters, describe: 'Print only this percentage of messages (0.1-100)' })
       .option('no-local', { type: 'boolean', group: v5, describe: 'Do not receive our own publishes' })
-      .option('watch', { alias: 'w', type: 'boolean', group: 'Output:', describe: 'On a terminal: one line per topic, in topic order, rewritten in place as messages arrive' });
+      .option('watch', { alias: 'w', type: 'boolean', group: 'Output:', describe: 'On a terminal: one line per topic, in topic order, rewritten in place as messages arrive' })
+      .option('decode', { array: true, nargs: 1, type: 'string', group: decoding, describe: "Decode payloads to JSON: [FILTER=]CODEC, CODEC one of sparkplug, protobuf:FILE.proto[:pkg.Message], avro:FILE.avsc, cbor, msgpack, json; or auto (sparkplug on spBv1.0/ topics). Repeatable: the first matching filter wins" })
+      .option('decode-errors', { type: 'string', group: decoding, describe: 'A payload that does not decode: warn (print it undecoded and go on) or fail (exit 1)', defaultDescription: 'warn' });
     return withSubscribeOptions(yargs, v5, { 'retain-as-published': 'Keep the retain flag as the publisher set it' })
       .option('retain-handling', { type: 'string', group: v5, describe: '0 send retained messages, 1 only for a new subscription, 2 never' })
       .example("$0 sub -t 'sensors/#' -v", 'Print the topic and payload of every message under sensors/')
@@ -50,7 +54,8 @@ const command: CommandModule<Args> = {
       .example("$0 sub -t 'sensors/#' --where 'temp>30' --json", 'Hot readings as NDJSON')
       .example("$0 sub -t 'logs/#' --grep '(?i)error' | head -n 1", 'The first error line, then exit quietly')
       .example("$0 sub -c -i logger -q 1 -t 'events/#'", 'A persistent session: nothing is missed between runs')
-      .example("$0 sub -t 'sensors/#' -w", 'The latest reading of every sensor, one line each, updated in place');
+      .example("$0 sub -t 'sensors/#' -w", 'The latest reading of every sensor, one line each, updated in place')
+      .example("$0 sub -t '#' -v --decode auto --decode 'fleet/+/cbor=cbor'", 'Sparkplug B and CBOR payloads as JSON, everything else as it is');
   },
   async run(args, ctx) {
     // Loaded here: `mq sub --help` must not load MQTT.js.
@@ -61,6 +66,7 @@ const command: CommandModule<Args> = {
       filterOut: list(args.filterOut),
       unsubscribe: list(args.unsubscribe),
       where: list(args.where),
+      decode: list(args.decode),
     }, ctx);
   },
 };

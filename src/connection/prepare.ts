@@ -78,6 +78,7 @@ export async function resolveSettings(
     // -D and -x mean MQTT v5 unless -V says otherwise, as in mosquitto (2.1 for -x).
     ...(args.property !== undefined ? { forceV5: '-D' as const } : args.sessionExpiry !== undefined ? { forceV5: '-x' as const } : {}),
   });
+  if (rc?.decode !== undefined) resolved.rcDecode = { value: rc.decode, file: rc.file };
   if (args.passwordFile !== undefined) resolved.sources.password = { kind: 'flag', flag: '--password-file' };
   if (args.pw === '' && options.prompt !== false) {
     if (!ctx.io.stdin.isTTY) {

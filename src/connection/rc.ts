@@ -19,9 +19,14 @@ export const RC_KEYS: readonly string[] = [
   'url', 'ws', ...SETTINGS.filter((s) => s.key !== 'topic' && s.key !== 'transport').map((s) => s.key),
 ];
 
+/** Keys an rc file may hold for one command rather than for the connection: sub's `decode` map. */
+export const RC_COMMAND_KEYS: readonly string[] = ['decode'];
+
 export interface LoadedRc {
   layer: RawLayer;
   file: string;
+  /** `decode` (top level, or the chosen profile's), for mq sub; its schema paths are relative to `file`. */
+  decode?: unknown;
   profile?: string;
   warnings: string[];
 }
@@ -116,6 +121,8 @@ export async function loadRc(options: { cwd: string; explicitPath?: string; prof
   }
   const content = (found.config ?? {}) as unknown;
   const { layer, profile } = selectProfile(content, found.filepath, options.profile);
+  const decode = layer.decode;
+  delete layer.decode;
   const warnings = [];
   if (holdsPassword(content) && (await isGroupOrWorldReadable(found.filepath))) {
     warnings.push(`${found.filepath} holds a password and is readable by other users; run: chmod 600 ${found.filepath}`);
@@ -126,7 +133,7 @@ export async function loadRc(options: { cwd: string; explicitPath?: string; prof
     const value = layer[spec.key];
     if (spec.path && typeof value === 'string' && !path.isAbsolute(value)) layer[spec.key] = path.resolve(dir, value);
   }
-  return { layer, file: found.filepath, ...(profile ? { profile } : {}), warnings };
+  return { layer, file: found.filepath, ...(profile ? { profile } : {}), ...(decode !== undefined ? { decode } : {}), warnings };
 }
 
 /**
@@ -185,10 +192,10 @@ export function selectProfile(content: unknown, file: string, requested?: string
 
 function checkKeys(values: Record<string, unknown>, file: string, profile?: string): void {
   for (const key of Object.keys(values)) {
-    if (!RC_KEYS.includes(key)) {
+    if (!RC_KEYS.includes(key) && !RC_COMMAND_KEYS.includes(key)) {
       const where = profile ? `profile "${profile}"` : 'the top level';
-      const near = closest(key, RC_KEYS);
-      throw new ConfigError(`${file}: unknown key "${key}" in ${where}${near ? `; did you mean "${near}"?` : ''} (known keys: ${RC_KEYS.join(', ')}, profiles, defaultProfile).`);
+      const near = closest(key, [...RC_KEYS, ...RC_COMMAND_KEYS]);
+      throw new ConfigError(`${file}: unknown key "${key}" in ${where}${near ? `; did you mean "${near}"?` : ''} (known keys: ${[...RC_KEYS, ...RC_COMMAND_KEYS].join(', ')}, profiles, defaultProfile).`);
     }
   }
 }

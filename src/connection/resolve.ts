@@ -40,6 +40,8 @@ export interface ResolveInput {
 export interface Resolved {
   settings: ConnectionSettings;
   sources: Partial<Record<SettingKey, Source>>;
+  /** The rc file's `decode` map (mq sub --decode's default) and the rc file it came from. */
+  rcDecode?: { value: unknown; file: string };
 }
 
 interface Layer {

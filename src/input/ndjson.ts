@@ -21,12 +21,16 @@ export interface LineDefaults {
   properties?: PublishProperties;
   /** Whether the connection speaks MQTT v5 (properties need it). */
   v5: boolean;
+  /** pub --encode: also hand back the line's "payload" value as JSON gave it (LineMessage.payloadValue). */
+  keepPayloadValue?: boolean;
 }
 
 /** One parsed line: the same payload to one topic, or to each -t topic. */
 export interface LineMessage {
   topics: readonly string[];
   payload: Buffer;
+  /** The line's "payload" as JSON gave it (what pub --encode encodes), with LineDefaults.keepPayloadValue. */
+  payloadValue?: unknown;
   qos: Qos;
   retain: boolean;
   properties?: PublishProperties;
@@ -115,6 +119,7 @@ export function parseJsonLine(line: Buffer, defaults: LineDefaults): LineMessage
     if (problem) return problem;
   }
   const message: LineMessage = { topics, payload, qos, retain };
+  if (defaults.keepPayloadValue) message.payloadValue = raw ?? null;
   if (properties) message.properties = properties;
   return message;
 }

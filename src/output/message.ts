@@ -14,6 +14,11 @@ export interface ReceivedMessage {
   properties?: Record<string, unknown>;
   /** Date.now() when it arrived (ms). */
   receivedAt: number;
+  /**
+   * --decode: 'json' when `payload` is the decoded payload's JSON text (--json and %j embed it as a
+   * JSON value); 'failed' when a codec applied but could not decode it (--json gives payloadHex).
+   */
+  decoded?: 'json' | 'failed';
 }
 
 /** The fields of an MQTT.js PUBLISH packet that a ReceivedMessage needs. */

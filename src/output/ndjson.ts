@@ -87,9 +87,13 @@ export class NdjsonWriter {
     out.reset();
     out.ascii('{"topic":');
     writeJsonString(out, this.topics.get(message.topic));
-    out.ascii(',"payload":');
     const payload = message.payload;
-    if (isUtf8(payload)) {
+    out.ascii(message.decoded === 'failed' ? ',"payloadHex":' : ',"payload":');
+    if (message.decoded === 'json') {
+      out.bytes(payload); // compact JSON text from a codec: embedded as a JSON value
+    } else if (message.decoded === 'failed') {
+      out.ascii(`"${payload.toString('hex')}"`); // a codec applied but could not decode it
+    } else if (isUtf8(payload)) {
       writeJsonString(out, payload);
     } else {
       out.byte(0x22);

@@ -314,7 +314,7 @@ export function messageJson(message: ReceivedMessage, tst: Uint8Array, topic: Ui
   let payload: CJsonValue;
   if (message.payload.length === 0) {
     payload = NULL_VALUE;
-  } else if (embedPayload) {
+  } else if (embedPayload || message.decoded === 'json') {
     const parsed = parseCJson(message.payload);
     if (parsed === undefined) return undefined;
     payload = parsed;

@@ -9,6 +9,7 @@ import { checkPublishTopic, publishTopicProblem } from '../mqtt/topic.js';
 import { parseEncoding, payloadSizeProblem, type PayloadEncoding } from '../input/payload.js';
 import type { PublishProperties } from '../mqtt/message.js';
 import { DEFAULT_MAX_INFLIGHT, parseQos, parseWholeNumber, type Qos } from '../mqtt/values.js';
+import { parseCodec, type CodecSpec } from '../codecs/spec.js';
 import { givenSources, messageSource, oneSource, type MessageArgs, type MessageSource } from '../input/sources.js';
 
 /** The flags as yargs gives them: a repeated flag arrives as an array. */
@@ -21,6 +22,7 @@ export interface PubArgs extends ConnectionArgs, MessageArgs {
   M?: string | string[];
   lineFormat?: string | string[];
   encoding?: string | string[];
+  encode?: string | string[];
   onError?: string | string[];
   contentType?: string | string[];
   correlationData?: string | string[];
@@ -42,6 +44,8 @@ export interface PubPlan {
   /** -M: QoS 1/2 messages awaiting their acknowledgement at most. */
   maxInflight: number;
   encoding: PayloadEncoding;
+  /** --encode: JSON input -> this codec's binary payload (src/codecs/). */
+  encode?: CodecSpec;
   lineFormat: 'text' | 'json';
   onError: 'stop' | 'skip';
   /** v5 PUBLISH properties from -D publish ... and the long-form flags. */
@@ -80,7 +84,7 @@ function aliasTokens(args: PubArgs): string[] {
 }
 
 /** Flags -> plan, or the UsageError that names what is wrong. */
-export function resolvePubPlan(args: PubArgs): PubPlan {
+export function resolvePubPlan(args: PubArgs, cwd = '.'): PubPlan {
   const warnings: string[] = [];
   const sourceFlag = oneSource(givenSources(args), {
     many: 'use exactly one of -m, -f, -s, -l or -n',
@@ -94,6 +98,14 @@ export function resolvePubPlan(args: PubArgs): PubPlan {
     if (parsed !== 'utf8' && parsed !== 'hex' && parsed !== 'base64') throw new UsageError(`${parsed}.`);
     encoding = parsed;
     if (sourceFlag === '-n') throw new UsageError('--encoding has nothing to decode with -n; use it with -m, -f, -s or -l.');
+  }
+
+  const encodeText = last(args.encode);
+  let encode: CodecSpec | undefined;
+  if (encodeText !== undefined) {
+    if (encodingText !== undefined) throw new UsageError('--encode and --encoding both say what the input is: --encode takes JSON, --encoding hex or base64 text; give only one.');
+    if (sourceFlag === '-n') throw new UsageError('--encode has nothing to encode with -n; use it with -m, -f, -s or -l.');
+    encode = parseCodec(String(encodeText), '--encode', cwd);
   }
 
   const lineFormatText = last(args.lineFormat);
@@ -146,6 +158,7 @@ export function resolvePubPlan(args: PubArgs): PubPlan {
     repeatDelayMs,
     maxInflight,
     encoding,
+    ...(encode ? { encode } : {}),
     lineFormat,
     onError,
     ...(properties && Object.keys(properties).length > 0 ? { properties } : {}),

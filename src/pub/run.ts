@@ -2,6 +2,7 @@
  * `mq pub`: check the flags, load the message, connect through the factory, publish, wait for
  * every acknowledgement, disconnect. The command module only declares flags and calls runPub.
  */
+import type { Codec } from '../codecs/use.js';
 import { reasonText } from '../connection/errors.js';
 import type { Context } from '../context.js';
 import { InterruptedError, RefusedError, UnacknowledgedError, UsageError } from '../errors.js';
@@ -20,7 +21,7 @@ const MAX_REJECTIONS_SHOWN = 20;
 
 export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   const { ui } = ctx;
-  const plan = resolvePubPlan(args);
+  const plan = resolvePubPlan(args, process.cwd());
   for (const warning of plan.warnings) ui.warn(warning);
 
   const connectionArgs = { ...args, ...(plan.propertyTokens ? { property: plan.propertyTokens } : {}) };
@@ -31,8 +32,15 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
     throw new UsageError('PUBLISH properties (-D publish, --content-type, --user-property, ...) need MQTT v5, but -V asks for an older version.');
   }
   // Everything that can be wrong with the input is found before connecting (mosquitto reads -f and -s first too).
-  const payload = await loadPayload(plan.source, plan.encoding, ctx.io);
-  if (payload) checkPayloadSize(topics, payload.length, plan.qos, plan.source.kind === 'file' ? `-f ${plan.source.path}` : 'The message');
+  const codecs = plan.encode ? await import('../codecs/use.js') : undefined;
+  const encoder = plan.encode ? await codecs!.loadEncoder(plan.encode) : undefined;
+  const what = plan.source.kind === 'file' ? `-f ${plan.source.path}` : 'The message';
+  const loaded = await loadPayload(plan.source, plan.encoding, ctx.io);
+  // --encode: the JSON input becomes one payload per topic (Sparkplug counts seq per topic).
+  const payloads = loaded && encoder ? topics.map((topic) => encodeOrThrow(encoder, loaded, topic, what, codecs!.isSchemaMismatch)) : undefined;
+  const payload = payloads?.[0] ?? loaded;
+  if (payloads) payloads.forEach((bytes, i) => checkPayloadSize([topics[i]!], bytes.length, plan.qos, what));
+  else if (payload) checkPayloadSize(topics, payload.length, plan.qos, what);
 
   const lineMode = plan.source.kind === 'lines';
   const connection = await prepared.connect({ reconnect: lineMode });
@@ -73,8 +81,10 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
       throw new UsageError(`topic-alias ${plan.properties.topicAlias} is more than the broker accepts (topic-alias-maximum ${aliasMaximum}).`);
     }
     const work = lineMode
-      ? publishLines(plan, topics, v5, publisher, ctx, stop.signal)
-      : publishRepeated(plan, topics, payload!, publisher, stop.signal);
+      ? publishLines(plan, topics, v5, publisher, ctx, stop.signal, encoder && { codec: encoder, isSchemaMismatch: codecs!.isSchemaMismatch })
+      : publishRepeated(plan, topics, payloads ?? topics.map(() => payload!), publisher, stop.signal,
+        // --repeat with --encode: each round encodes again, so Sparkplug's filled-in seq and timestamp move on.
+        payloads && plan.repeat > 1 ? (topic) => encodeOrThrow(encoder!, loaded!, topic, what, codecs!.isSchemaMismatch) : undefined);
     // After an interrupt the work may still be waiting for a slot; it ends once abandon() frees it.
     work.catch(() => {});
     await Promise.race([work, connection.failed, interrupted]);
@@ -138,11 +148,14 @@ function delay(ms: number, signal?: AbortSignal): Promise<void> {
 }
 
 /** -m, -f, -s, -n: the message to every topic, --repeat times, --repeat-delay after each completed round. */
-async function publishRepeated(plan: PubPlan, topics: readonly string[], payload: Buffer, publisher: Publisher, signal: AbortSignal): Promise<void> {
-  const messages: OutgoingMessage[] = topics.map((topic) => ({
-    topic, payload, qos: plan.qos, retain: plan.retain, ...(plan.properties ? { properties: plan.properties } : {}),
+async function publishRepeated(
+  plan: PubPlan, topics: readonly string[], payloads: readonly Buffer[], publisher: Publisher, signal: AbortSignal, reencode?: (topic: string) => Buffer,
+): Promise<void> {
+  const messages: OutgoingMessage[] = topics.map((topic, i) => ({
+    topic, payload: payloads[i]!, qos: plan.qos, retain: plan.retain, ...(plan.properties ? { properties: plan.properties } : {}),
   }));
   for (let round = 0; round < plan.repeat && !signal.aborted; round++) {
+    if (round > 0 && reencode) for (const message of messages) message.payload = reencode(message.topic);
     for (const message of messages) {
       const wait = publisher.send(message);
       if (wait) await wait;
@@ -155,8 +168,38 @@ async function publishRepeated(plan: PubPlan, topics: readonly string[], payload
   }
 }
 
+/** JSON text -> the codec's payload for this topic, or what does not fit: a string saying why. */
+function encodeJson(encoder: Encoder, text: Buffer | undefined, value: unknown, topic: string): Buffer | string {
+  let input = value;
+  if (text !== undefined) {
+    try {
+      input = JSON.parse(text.toString('utf8'));
+    } catch (error) {
+      return `is not JSON (${(error as Error).message})`;
+    }
+  }
+  try {
+    return encoder.codec.encode(input, topic);
+  } catch (error) {
+    if (encoder.isSchemaMismatch(error)) return `does not fit ${encoder.codec.label}: ${error.message}`;
+    return `cannot be encoded as ${encoder.codec.label}: ${error instanceof Error ? error.message : String(error)}`;
+  }
+}
+
+/** -m, -f, -s with --encode: the payload, or a UsageError naming what does not fit. */
+function encodeOrThrow(codec: Codec, text: Buffer, topic: string, what: string, isSchemaMismatch: Encoder['isSchemaMismatch']): Buffer {
+  const result = encodeJson({ codec, isSchemaMismatch }, text, undefined, topic);
+  if (typeof result === 'string') throw new UsageError(`${what} ${result}.`);
+  return result;
+}
+
+interface Encoder {
+  codec: Codec;
+  isSchemaMismatch(error: unknown): error is Error;
+}
+
 /** -l: one message per line as lines arrive; reading pauses while the window is full. */
-async function publishLines(plan: PubPlan, topics: readonly string[], v5: boolean, publisher: Publisher, ctx: Context, signal: AbortSignal): Promise<void> {
+async function publishLines(plan: PubPlan, topics: readonly string[], v5: boolean, publisher: Publisher, ctx: Context, signal: AbortSignal, encoder?: Encoder): Promise<void> {
   const { ui } = ctx;
   let skipped = 0;
   let badLine: string | undefined;
@@ -183,12 +226,27 @@ async function publishLines(plan: PubPlan, topics: readonly string[], v5: boolea
   const { qos, retain, encoding } = plan;
   const properties = plan.properties;
   const single = topics.length === 1 ? topics[0]! : undefined;
-  const lineDefaults: LineDefaults = { topics, qos, retain, encoding, v5, ...(properties ? { properties } : {}) };
+  const lineDefaults: LineDefaults = { topics, qos, retain, encoding, v5, ...(properties ? { properties } : {}), ...(encoder ? { keepPayloadValue: true } : {}) };
   const aliasMaximum = publisher.topicAliasMaximum();
 
   const onTextLine = (line: Buffer, lineNumber: number) => {
     let payload = line;
-    if (encoding !== 'utf8') {
+    if (encoder) {
+      // One JSON document per line; blank lines carry nothing.
+      if (line.toString('latin1').trim() === '') return undefined;
+      if (single === undefined) {
+        const encoded: OutgoingMessage[] = [];
+        for (const topic of topics) {
+          const bytes = encodeJson(encoder, line, undefined, topic);
+          if (typeof bytes === 'string') return reject(lineNumber, `it ${bytes}`);
+          encoded.push({ topic, payload: bytes, qos, retain, ...(properties ? { properties } : {}) });
+        }
+        return sendEach(encoded);
+      }
+      const bytes = encodeJson(encoder, line, undefined, single);
+      if (typeof bytes === 'string') return reject(lineNumber, `it ${bytes}`);
+      payload = bytes;
+    } else if (encoding !== 'utf8') {
       const decodedLine = decodePayload(line, encoding);
       if (typeof decodedLine === 'string') return reject(lineNumber, decodedLine);
       payload = decodedLine;
@@ -211,6 +269,15 @@ async function publishLines(plan: PubPlan, topics: readonly string[], v5: boolea
     const alias = parsed.properties?.topicAlias;
     if (alias !== undefined && alias > aliasMaximum) {
       return reject(lineNumber, `topic-alias ${alias} is more than the broker accepts (topic-alias-maximum ${aliasMaximum})`);
+    }
+    if (encoder) {
+      const encoded: OutgoingMessage[] = [];
+      for (const topic of parsed.topics) {
+        const bytes = encodeJson(encoder, undefined, parsed.payloadValue, topic);
+        if (typeof bytes === 'string') return reject(lineNumber, `the payload ${bytes}`);
+        encoded.push({ topic, payload: bytes, qos: parsed.qos, retain: parsed.retain, ...(parsed.properties ? { properties: parsed.properties } : {}) });
+      }
+      return sendEach(encoded);
     }
     if (parsed.topics.length === 1) {
       const message: OutgoingMessage = { topic: parsed.topics[0]!, payload: parsed.payload, qos: parsed.qos, retain: parsed.retain };

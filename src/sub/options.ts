@@ -4,6 +4,7 @@ import { checkFilter } from '../mqtt/topic.js';
 import { compilePayloadFilter, type PayloadFilter } from './payload-filter.js';
 import { parseQos, parseSeconds, parseWholeNumber } from '../mqtt/values.js';
 import { planOutput, type OutputArgs, type OutputPlan } from '../output/options.js';
+import { parseDecodeFlags, type DecodeRule } from '../codecs/spec.js';
 
 /** The flags of `mq sub` beyond the connection ones, as yargs gives them. */
 export interface SubArgs extends OutputArgs {
@@ -25,6 +26,8 @@ export interface SubArgs extends OutputArgs {
   grep?: string;
   where?: string[];
   watch?: boolean;
+  decode?: string[];
+  decodeErrors?: string;
 }
 
 export interface Subscription {
@@ -62,6 +65,10 @@ export interface SubPlan {
   watch: boolean;
   /** v5 receive-maximum (src/mqtt/subscribe.ts). */
   receiveMaximum: number;
+  /** --decode (then the rc file's `decode`): filter -> codec, the first match wins; empty: no decoding. */
+  decode: DecodeRule[];
+  /** --decode-errors: a payload that does not decode is printed undecoded with a warning, or ends sub (exit 1). */
+  decodeErrors: 'warn' | 'fail';
   /** Notes for stderr about flags that have no effect here (v5-only options under 3.x). */
   warnings: string[];
 }
@@ -70,6 +77,10 @@ export interface PlanContext {
   protocolVersion: 3 | 4 | 5;
   /** The topic of a `-L mqtt://host/topic` URL: subscribed to as if given with -t. */
   urlTopic?: string;
+  /** The folder --decode schema paths are relative to (the working folder). */
+  cwd?: string;
+  /** The rc file's `decode` rules, used when no --decode is given. */
+  rcDecode?: DecodeRule[];
 }
 
 /** Validate the sub flags and turn them into a plan. Pure; throws UsageError with one clear line. */
@@ -119,6 +130,13 @@ export function planSubscription(args: SubArgs, context: PlanContext): SubPlan {
   }
 
   const output = planOutput(args);
+  const decode = args.decode !== undefined && args.decode.length > 0 ? parseDecodeFlags(args.decode, context.cwd ?? '.') : context.rcDecode ?? [];
+  let decodeErrors: SubPlan['decodeErrors'] = 'warn';
+  if (args.decodeErrors !== undefined) {
+    const value = String(args.decodeErrors).trim().toLowerCase();
+    if (value !== 'warn' && value !== 'fail') throw new UsageError(`Invalid --decode-errors "${args.decodeErrors}": use warn (print the payload undecoded and go on) or fail (exit 1).`);
+    decodeErrors = value;
+  }
   const payloadFilter = compilePayloadFilter({
     ...(args.grep !== undefined ? { grep: String(args.grep) } : {}),
     ...(args.where !== undefined ? { where: args.where.map(String) } : {}),
@@ -148,6 +166,8 @@ export function planSubscription(args: SubArgs, context: PlanContext): SubPlan {
     output,
     watch: Boolean(args.watch),
     receiveMaximum: receiveMaximum(count),
+    decode,
+    decodeErrors,
     warnings,
   };
 }

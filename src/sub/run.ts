@@ -1,10 +1,12 @@
 import { PerformanceObserver } from 'node:perf_hooks';
+import path from 'node:path';
 import v8 from 'node:v8';
 import type { ConnectionArgs } from '../connection/options.js';
 import type { Context } from '../context.js';
 import { brokerLabel } from '../connection/errors.js';
 import { UsageError } from '../errors.js';
 import { validateFormat } from '../output/format.js';
+import { parseDecodeSetting, type DecodeRule } from '../codecs/spec.js';
 import { planSubscription, type SubArgs } from './options.js';
 import { createSubscriber } from './session.js';
 
@@ -16,16 +18,20 @@ export async function runSub(args: ConnectionArgs & SubArgs, ctx: Context): Prom
   const plan = planSubscription(args, {
     protocolVersion: settings.protocolVersion,
     ...(settings.topic !== undefined ? { urlTopic: settings.topic } : {}),
+    cwd: process.cwd(),
+    ...(prepared.resolved.rcDecode ? { rcDecode: rcDecodeRules(prepared.resolved.rcDecode) } : {}),
   });
   if (plan.output.format !== undefined) validateFormat(plan.output.format);
   if (plan.watch && !ctx.io.stdout.isTTY) {
     throw new UsageError('-w/--watch rewrites lines in place and needs a terminal, but standard output is not one; use -v to print every message as a line.');
   }
   for (const warning of plan.warnings) ctx.ui.warn(warning);
+  // The codecs (and their schema files) are loaded before connecting: a bad .proto stops us here.
+  const decoder = plan.decode.length > 0 ? await (await import('../codecs/use.js')).loadMessageDecoder(plan.decode) : undefined;
 
   const color = ctx.ui.stdoutColor.level > 0 && !plan.watch ? ctx.ui.stdoutColor : undefined;
   const subscriber = createSubscriber(plan, {
-    stdout: ctx.io.stdout, ui: ctx.ui, ...(color ? { color } : {}),
+    stdout: ctx.io.stdout, ui: ctx.ui, ...(color ? { color } : {}), ...(decoder ? { decoder } : {}),
     ...(plan.watch ? { watchHeader: `Broker: ${brokerLabel(settings)}` } : {}),
   });
   const connection = await prepared.connect({ reconnect: true, receiveMaximum: plan.receiveMaximum, onClient: subscriber.attach });
@@ -51,4 +57,9 @@ function capYoungGeneration(maxBytes = 8 * 1024 * 1024): void {
     observer.disconnect();
   });
   observer.observe({ entryTypes: ['gc'] });
+}
+
+/** The rc file's `decode` map; its schema paths are relative to the rc file's folder. */
+function rcDecodeRules(rc: { value: unknown; file: string }): DecodeRule[] {
+  return parseDecodeSetting(rc.value, path.dirname(rc.file), `"decode" in ${rc.file}`);
 }

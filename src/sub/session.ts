@@ -3,7 +3,9 @@ import type { ClientSubscribeCallback, IClientSubscribeOptions, IPublishPacket, 
 import type { Connection } from '../connection/connect.js';
 import { subackReason } from '../connection/errors.js';
 import type { Properties } from '../connection/properties.js';
-import { MqError, RefusedError } from '../errors.js';
+import type { MessageDecoder } from '../codecs/use.js';
+import { DecodeFailedError, MqError, RefusedError } from '../errors.js';
+import { compileFilters } from '../mqtt/topic.js';
 import { toReceived } from '../output/message.js';
 import { createPrinter } from '../output/printer.js';
 import { createWatchPrinter } from '../output/watch.js';
@@ -18,6 +20,8 @@ export interface SubscriberIo {
   color?: ChalkInstance;
   /** -w: the watch board's first row; the board replaces the line-per-message printer. */
   watchHeader?: string;
+  /** --decode: payloads of matching topics become JSON before filtering and printing. */
+  decoder?: MessageDecoder;
 }
 
 export interface Subscriber {
@@ -115,15 +119,41 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
     printChance: plan.printChance,
     ...(plan.count !== undefined ? { count: plan.count } : {}),
   });
-  const handleMessage = (topic: string, payload: Buffer, packet: IPublishPacket) => {
+  const { decoder } = io;
+  // Messages that -R, -T or --retained-only drop anyway are not decoded (nor warned about).
+  const filteredOut = decoder && plan.filterOut.length > 0 ? compileFilters(plan.filterOut) : undefined;
+  const dropped = (topic: string, retain: boolean) =>
+    (plan.retainedOnly && !retain) || (plan.ignoreRetained && retain) || (filteredOut !== undefined && filteredOut(topic));
+  const handleMessage = (topic: string, raw: Buffer, packet: IPublishPacket) => {
     if (stopping) return;
+    let payload = raw;
+    let decoded: 'json' | 'failed' | undefined;
+    if (decoder !== undefined && raw.length > 0 && !dropped(topic, packet.retain)) {
+      const result = decoder(topic, raw);
+      if (result?.ok) {
+        payload = result.json;
+        decoded = 'json';
+      } else if (result) {
+        const problem = `The message on topic '${topic}' does not decode as ${result.codec}: ${result.reason}`;
+        if (plan.decodeErrors === 'fail') {
+          finish({ kind: 'error', error: new DecodeFailedError(`${problem}.`), reasonCode: 0 });
+          return;
+        }
+        ui.warn(`${problem}; printed undecoded.`);
+        decoded = 'failed';
+      }
+    }
     const action = handler.handle(topic, payload, packet.retain);
     if (action === 0) return;
     if (action & REMOVE) {
       removalQueue.push(topic);
       pumpRemovals();
     }
-    if (action & PRINT) printer.print(toReceived(topic, payload, packet));
+    if (action & PRINT) {
+      const message = toReceived(topic, payload, packet);
+      if (decoded !== undefined) message.decoded = decoded;
+      printer.print(message);
+    }
     if (action & STOP) stopAfterRemovals();
   };
 

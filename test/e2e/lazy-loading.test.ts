@@ -54,3 +54,12 @@ test('with output to pipes chalk is not loaded; with FORCE_COLOR it is', async (
   assert.match(readFileSync(path.join(dir, readdirSync(dir)[0]!), 'utf8'), /"functionName":"node_modules\/chalk\//);
   assert.ok(coloured.stderr.startsWith('\u001b[31mError: \u001b[39m'), JSON.stringify(coloured.stderr));
 });
+
+test('mq sub without --decode never reads dist/codecs.cjs; --decode cbor loads the CBOR library and no other codec', async () => {
+  const port = String(await freePort());
+  const codecPackages = ['protobufjs', 'cbor', 'avsc', '@msgpack/msgpack', 'nofilter'];
+  const plain = packagesThatRan(['sub', '-p', port, '-t', 't', '-v']);
+  assert.deepEqual(codecPackages.filter((name) => plain.has(name)), [], [...plain].join(', '));
+  const cbor = packagesThatRan(['sub', '-p', port, '-t', 't', '--decode', 'cbor']);
+  assert.deepEqual(codecPackages.filter((name) => cbor.has(name)), ['cbor', 'nofilter'], [...cbor].join(', '));
+});

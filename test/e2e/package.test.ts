@@ -60,7 +60,7 @@ describe('the packed package', { timeout: 300_000 }, () => {
   });
 
   test('holds the bundle, its licences, the docs and the man pages, and no source maps or install scripts', () => {
-    for (const file of ['README.md', 'docs/sub.md', 'bin/mq.js', 'dist/cli.cjs', 'dist/run-cli.cjs', 'dist/worker.js', 'dist/THIRD-PARTY-LICENSES', ...manifest.man]) {
+    for (const file of ['README.md', 'docs/sub.md', 'bin/mq.js', 'dist/cli.cjs', 'dist/run-cli.cjs', 'dist/codecs.cjs', 'dist/worker.js', 'dist/THIRD-PARTY-LICENSES', ...manifest.man]) {
       assert.ok(files.includes(file), `${file} is not in the tarball: ${files.join(' ')}`);
     }
     assert.deepEqual(files.filter((f) => f.endsWith('.map')), []);
@@ -91,6 +91,9 @@ describe('the packed package', { timeout: 300_000 }, () => {
     // A retained message: the subscriber gets it whenever it subscribes, so there is no race.
     ok(run(mq, ['pub', '-p', port, '-t', 'package/test', '-m', 'hello from the tarball', '-r', '-q', '1'], app), 'mq pub');
     assert.equal(ok(run(mq, ['sub', '-p', port, '-t', 'package/test', '-C', '1', '-W', '10'], app), 'mq sub'), 'hello from the tarball\n');
+    // The codecs are dist/codecs.cjs, beside run-cli.cjs: --encode and --decode find it in the install.
+    ok(run(mq, ['pub', '-p', port, '-t', 'package/cbor', '--encode', 'cbor', '-m', '{"a":[1,"x"]}', '-r', '-q', '1'], app), 'mq pub --encode cbor');
+    assert.equal(ok(run(mq, ['sub', '-p', port, '-t', 'package/cbor', '-C', '1', '-W', '10', '--decode', 'cbor'], app), 'mq sub --decode cbor'), '{"a":[1,"x"]}\n');
     broker.kill('SIGTERM');
   });
 

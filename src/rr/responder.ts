@@ -6,6 +6,7 @@
 import type { IClientPublishOptions, IPublishPacket } from 'mqtt';
 import type { Connection } from '../connection/connect.js';
 import { MqError, RefusedError } from '../errors.js';
+import { MessageGate } from '../mqtt/gate.js';
 import { publishTopicProblem } from '../mqtt/topic.js';
 import { MAX_REMAINING_LENGTH } from '../input/payload.js';
 import { publish, subscribe } from './common.js';
@@ -125,6 +126,9 @@ export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefine
   const queue: Request[] = [];
   const unacknowledged = new Set<Promise<void>>();
   let started = 0;
+  // A full queue holds further requests (unacknowledged) at the gate until it runs low again.
+  const gate = new MessageGate();
+  gate.attach(client);
   let paused = false;
   let current: Promise<void> | undefined;
   const pump = () => {
@@ -134,7 +138,7 @@ export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefine
     if (!next) return;
     if (paused && queue.length < QUEUE_LOW) {
       paused = false;
-      client.stream.resume();
+      gate.open();
     }
     started++;
     current = answer(next).catch(finish).finally(() => {
@@ -151,7 +155,7 @@ export async function runResponder(plan: RrPlan, fixedPayload: Buffer | undefine
     queue.push({ topic, payload, packet });
     if (!paused && queue.length >= QUEUE_HIGH) {
       paused = true;
-      client.stream.pause();
+      gate.close();
     }
     pump();
   });

@@ -6,6 +6,7 @@ import type { Properties } from '../connection/properties.js';
 import type { MessageDecoder } from '../codecs/use.js';
 import { DecodeFailedError, MqError, RefusedError } from '../errors.js';
 import { compileFilters } from '../mqtt/topic.js';
+import { MessageGate } from '../mqtt/gate.js';
 import { toReceived } from '../output/message.js';
 import { createPrinter } from '../output/printer.js';
 import { createWatchPrinter } from '../output/watch.js';
@@ -66,13 +67,11 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
   };
 
   // --- output ---------------------------------------------------------------------------------
-  let paused = false;
+  // While stdout cannot take more, no further message is handled (nor acknowledged): see MessageGate.
+  const gate = new MessageGate();
   const setPaused = (pause: boolean) => {
-    paused = pause;
-    const stream = client?.stream as NodeJS.ReadableStream | undefined;
-    if (!stream) return;
-    if (pause) stream.pause();
-    else stream.resume();
+    if (pause) gate.close();
+    else gate.open();
   };
   const onClosed = (error: MqError | undefined) =>
     finish(error ? { kind: 'error', error, reasonCode: 0, quick: true } : { kind: 'ok', reasonCode: 0, quick: true });
@@ -182,8 +181,9 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
         qos2Unreleased.add(packet.messageId!);
         handleMessage(topic, payload, packet);
       }
-      done(0);
+      gate.pass(() => done(0));
     };
+    gate.attach(client);
     client.on('message', (topic: string, payload: Buffer, packet: IPublishPacket) => {
       if (packet.qos === 2) {
         qos2Unreleased.delete(packet.messageId!); // PUBREL: handled at PUBLISH already
@@ -207,7 +207,6 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
     const v5 = settings.protocolVersion === 5;
 
     const onConnect = (connack: { sessionPresent?: boolean }) => {
-      if (paused) setPaused(true); // a new socket starts flowing
       if (!connack.sessionPresent) {
         qos2Unreleased.clear(); // a new session: the broker reuses packet ids
         void subscribeAll(client, plan, v5 ? session.properties : {}, ui, false, finish);

@@ -21,6 +21,11 @@ export interface LineDefaults {
   properties?: PublishProperties;
   /** Whether the connection speaks MQTT v5 (properties need it). */
   v5: boolean;
+  /**
+   * `pub --replay`: the line is a recording line, so its time ("received", or mosquitto_sub %j's
+   * "tst") is required and returned as `time`.
+   */
+  timed?: boolean;
 }
 
 /** One parsed line: the same payload to one topic, or to each -t topic. */
@@ -30,6 +35,8 @@ export interface LineMessage {
   qos: Qos;
   retain: boolean;
   properties?: PublishProperties;
+  /** With LineDefaults.timed: when the message was recorded (epoch milliseconds, fractions kept). */
+  time?: number;
 }
 
 const FIELDS = new Set(['topic', 'payload', 'qos', 'retain', 'properties', 'encoding']);
@@ -52,6 +59,15 @@ export function parseJsonLine(line: Buffer, defaults: LineDefaults): LineMessage
     if (!FIELDS.has(key) && !IGNORED_FIELDS.has(key)) {
       return `unknown field "${key}" (known: topic, payload, qos, retain, properties, encoding)`;
     }
+  }
+
+  let time: number | undefined;
+  if (defaults.timed) {
+    const field = object.received !== undefined ? 'received' : object.tst !== undefined ? 'tst' : undefined;
+    if (field === undefined) return 'no "received" time: not a recording line (record with mq sub --record or mq sub --json)';
+    const raw = object[field];
+    time = typeof raw === 'string' ? parseRecordedTime(raw) : undefined;
+    if (time === undefined) return `invalid "${field}" ${JSON.stringify(raw)}: expected an RFC 3339 time such as "2026-11-25T20:39:39.906Z"`;
   }
 
   let topics = defaults.topics;
@@ -116,7 +132,50 @@ export function parseJsonLine(line: Buffer, defaults: LineDefaults): LineMessage
   }
   const message: LineMessage = { topics, payload, qos, retain };
   if (properties) message.properties = properties;
+  if (time !== undefined) message.time = time;
   return message;
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
+
+/**
+ * A recorded time -> epoch milliseconds (sub-millisecond digits kept as a fraction), or undefined.
+ * mq sub --json's "received" (2026-11-25T20:39:39.906Z) and mosquitto_sub %j's "tst"
+ * (2026-11-25T20:39:39.906873+0000; 2.0.11 writes a stray "Z" before the offset, also accepted).
+ */
+export function parseRecordedTime(text: string): number | undefined {
+  const m = RFC3339.exec(text.replace(/[Zz](?=[+-]\d{2}:?\d{2}$)/, ''));
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
+  let ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (new Date(ms).getUTCDate() !== day) return undefined;
+  if (m[7] !== undefined) ms += Number(`0.${m[7]}`) * 1000;
+  if (m[9] !== undefined) {
+    const offset = (Number(m[10]) * 60 + Number(m[11])) * 60_000;
+    ms -= m[9] === '+' ? offset : -offset;
+  }
+  return ms;
+}
+
+const PROPERTIES_KEY = Buffer.from('"properties"');
+
+/**
+ * Whether an NDJSON line carries MQTT v5 PUBLISH properties worth sending (pub --replay switches to
+ * v5 for them, as -D does). A line the parser would refuse says no here; it is reported when played.
+ */
+export function lineHasProperties(line: Buffer): boolean {
+  if (!line.includes(PROPERTIES_KEY)) return false;
+  let value: unknown;
+  try {
+    value = JSON.parse(line.toString('utf8'));
+  } catch {
+    return false;
+  }
+  const properties = (value as { properties?: unknown } | null)?.properties;
+  if (properties === undefined) return false;
+  const parsed = parseJsonProperties(properties);
+  return typeof parsed !== 'string' && Object.keys(parsed).some((key) => key !== 'topicAlias');
 }
 
 type PropertyKind = 'string' | 'binary' | 'int32' | 'bool' | 'alias' | 'topic' | 'user' | 'ignored';

@@ -11,6 +11,7 @@ import { decodePayload, MAX_REMAINING_LENGTH, payloadSizeProblem } from '../inpu
 import { loadPayload } from '../input/whole.js';
 import type { OutgoingMessage } from '../mqtt/message.js';
 import { checkPayloadSize, finalTopics, resolvePubPlan, type PubArgs, type PubPlan } from './options.js';
+import { BadLines } from './bad-lines.js';
 import { Publisher, type PublishClient, type Rejection } from './publisher.js';
 
 /** How long an interrupted pub still waits for outstanding acknowledgements. */
@@ -24,7 +25,11 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   for (const warning of plan.warnings) ui.warn(warning);
 
   const connectionArgs = { ...args, ...(plan.propertyTokens ? { property: plan.propertyTokens } : {}) };
-  const prepared = await ctx.connect(connectionArgs);
+  // --replay: the recording is opened (and looked through for v5 properties) before connecting.
+  const replayModule = plan.replay ? await import('./replay.js') : undefined;
+  const recording = plan.replay ? await replayModule!.openRecording(plan.replay, ctx.io) : undefined;
+  // A recording with v5 properties means v5 unless -V says otherwise, as -D does.
+  const prepared = await ctx.connect(connectionArgs, recording?.needsV5 ? { protocolVersion: 5 } : undefined);
   const topics = finalTopics(plan, prepared.settings.topic);
   const v5 = prepared.settings.protocolVersion === 5;
   if (plan.properties && !v5) {
@@ -63,6 +68,9 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   };
   connection.client.on('connect', reportDropped);
 
+  const replayer = plan.replay ? new replayModule!.Replayer({ ...plan, replay: plan.replay }, recording!, publisher, v5, ui) : undefined;
+  const stopProgress = replayer ? await replayer.progress() : () => {};
+
   const stop = new AbortController();
   let interruptedBy: string | undefined;
   const interrupted = ctx.interrupted().then((signal) => { interruptedBy = signal; stop.abort(); });
@@ -72,7 +80,9 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
     if (plan.properties?.topicAlias !== undefined && plan.properties.topicAlias > aliasMaximum) {
       throw new UsageError(`topic-alias ${plan.properties.topicAlias} is more than the broker accepts (topic-alias-maximum ${aliasMaximum}).`);
     }
-    const work = lineMode
+    const work = replayer
+      ? replayer.run(stop.signal)
+      : lineMode
       ? publishLines(plan, topics, v5, publisher, ctx, stop.signal)
       : publishRepeated(plan, topics, payload!, publisher, stop.signal);
     // After an interrupt the work may still be waiting for a slot; it ends once abandon() frees it.
@@ -88,12 +98,20 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
     publisher.abandon();
     publisher.flush();
     await connection.close();
+    stopProgress();
+    replayer?.report();
     throw error;
   } finally {
+    stopProgress();
     publisher.dispose();
   }
   await connection.close();
   reportDropped();
+  replayer?.report();
+  if (replayer && interruptedBy !== undefined) {
+    // How far it got: every line up to this one was acknowledged (QoS 1/2) or written (QoS 0).
+    throw new InterruptedError(`Interrupted (${interruptedBy}): stopped after line ${replayer.resumeLine}; resume with --skip ${replayer.resumeLine}.`);
+  }
 
   const counts = publisher.counts();
   const unacknowledged = counts.unacknowledged + counts.inflight;
@@ -157,20 +175,8 @@ async function publishRepeated(plan: PubPlan, topics: readonly string[], payload
 
 /** -l: one message per line as lines arrive; reading pauses while the window is full. */
 async function publishLines(plan: PubPlan, topics: readonly string[], v5: boolean, publisher: Publisher, ctx: Context, signal: AbortSignal): Promise<void> {
-  const { ui } = ctx;
-  let skipped = 0;
-  let badLine: string | undefined;
-  /** A line that cannot be published: stop (after what was sent is acknowledged) or skip it, as --on-error says. */
-  const reject = (lineNumber: number, problem: string): false | undefined => {
-    const text = `line ${lineNumber}: ${problem}`;
-    if (plan.onError === 'stop') {
-      badLine = text;
-      return false;
-    }
-    skipped++;
-    ui.warn(`Skipped ${text}.`);
-    return undefined;
-  };
+  const bad = new BadLines(plan.onError, ctx.ui);
+  const reject = (lineNumber: number, problem: string) => bad.reject(lineNumber, problem);
   const sendEach = async (messages: OutgoingMessage[]): Promise<void> => {
     for (const message of messages) {
       const wait = publisher.send(message);
@@ -232,10 +238,7 @@ async function publishLines(plan: PubPlan, topics: readonly string[], v5: boolea
     }
     throw error;
   }
-  if (badLine !== undefined) {
-    // What was sent before the bad line still gets its acknowledgement before we exit.
-    await publisher.idle();
-    throw new UsageError(`Stopped at ${badLine}. The lines before it were published; use --on-error skip to skip bad lines.`);
-  }
-  if (skipped > 0) ui.warn(`${skipped} line(s) skipped.`);
+  // What was sent before a bad line still gets its acknowledgement before we exit.
+  if (bad.stoppedAt !== undefined) await publisher.idle();
+  bad.finish();
 }

@@ -28,8 +28,10 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   // --replay: the recording is opened (and looked through for v5 properties) before connecting.
   const replayModule = plan.replay ? await import('./replay.js') : undefined;
   const recording = plan.replay ? await replayModule!.openRecording(plan.replay, ctx.io) : undefined;
-  // A recording with v5 properties means v5 unless -V says otherwise, as -D does.
-  const prepared = await ctx.connect(connectionArgs, recording?.needsV5 ? { protocolVersion: 5 } : undefined);
+  // A recording with v5 properties means v5 unless -V says otherwise, as -D does. A replay keeps
+  // its gaps only with TCP_NODELAY: Nagle would hold a message back until the last one's ACK
+  // (up to the peer's 40 ms delayed ACK).
+  const prepared = await ctx.connect(connectionArgs, recording ? { nodelay: true, ...(recording.needsV5 ? { protocolVersion: 5 } : {}) } : undefined);
   const topics = finalTopics(plan, prepared.settings.topic);
   const v5 = prepared.settings.protocolVersion === 5;
   if (plan.properties && !v5) {

@@ -307,7 +307,7 @@ export class Replayer {
     const duration = this.startedAt === undefined ? 0 : performance.now() - this.startedAt;
     const rounds = this.rounds > 1 ? ` in ${this.rounds} rounds` : '';
     const timing = this.plan.replay.speed > 0
-      ? `lateness mean ${millis(this.lateness.mean)} ms, max ${millis(this.lateness.max)} ms`
+      ? `lateness mean ${millis(this.lateness.mean)} ms, median ${millis(this.lateness.percentile(0.5))} ms, p99 ${millis(this.lateness.percentile(0.99))} ms, max ${millis(this.lateness.max)} ms`
       : `as fast as the broker took them${duration > 0 ? ` (${Math.round(this.sent / (duration / 1000))} msg/s)` : ''}`;
     this.ui.info(`Replayed ${this.sent} message(s)${rounds} in ${seconds(duration)} s; ${timing}.`);
     if (this.schedule.backwards > 0) {

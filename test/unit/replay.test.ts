@@ -219,12 +219,23 @@ describe('ResumePoint: the last line done with everything before it', () => {
   });
 });
 
-test('Lateness: early counts as on time', () => {
+test('Lateness: early counts as on time; percentiles to 10 µs', () => {
   const l = new Lateness();
+  assert.equal(l.percentile(0.5), 0);
   for (const ms of [-1, 0, 1, 3]) l.add(ms);
   assert.equal(l.count, 4);
   assert.equal(l.mean, 1);
   assert.equal(l.max, 3);
+  assert.equal(l.percentile(0.5), 0.01);
+  assert.ok(Math.abs(l.percentile(0.75) - 1.01) < 1e-9);
+  assert.equal(l.percentile(1), 3);
+  const many = new Lateness();
+  for (let i = 1; i <= 1000; i++) many.add(i / 100); // 0.01 .. 10 ms
+  assert.ok(Math.abs(many.percentile(0.5) - 5) <= 0.011, String(many.percentile(0.5)));
+  assert.ok(Math.abs(many.percentile(0.99) - 9.9) <= 0.011, String(many.percentile(0.99)));
+  many.add(500);
+  assert.equal(many.max, 500);
+  assert.equal(many.percentile(1), 500);
 });
 
 describe('resolvePubPlan with --replay', () => {

@@ -190,9 +190,11 @@ export class ResumePoint {
     this.advance();
   }
 
-  /** A line with no message to wait for (blank, skipped). */
+  /** A line with no message to wait for (blank, skipped, or a QoS 0 message written). */
   pass(line: number): void {
-    this.finish(this.start(line));
+    // Nothing pending before it: it is the resume line at once.
+    if (this.head === this.lines.length) this.last = line;
+    else this.finish(this.start(line));
   }
 
   /** The resume line: --skip this to go on after the last line done. */

@@ -62,17 +62,21 @@ export async function openRecording(replay: ReplayPlan, io: Pick<Io, 'stdin' | '
       return { chunks, close: async () => { stream?.destroy(); await handle.close().catch(() => {}); } };
     };
     if (regular) {
-      let needsV5 = false;
-      const first = await openPass();
-      try {
-        await readLines(first.chunks, (line) => {
-          if (lineHasProperties(line)) { needsV5 = true; return false; }
-          return undefined;
-        }, { maxLineBytes: MAX_REMAINING_LENGTH * 2 });
-      } catch (error) {
-        if (!(error instanceof LineTooLongError)) throw error;
-      } finally {
-        await first.close();
+      // Most recordings hold no properties at all: a scan of the raw bytes says so without splitting lines.
+      let needsV5 = await mentionsProperties(openPass);
+      if (needsV5) {
+        needsV5 = false;
+        const first = await openPass();
+        try {
+          await readLines(first.chunks, (line) => {
+            if (lineHasProperties(line)) { needsV5 = true; return false; }
+            return undefined;
+          }, { maxLineBytes: MAX_REMAINING_LENGTH * 2 });
+        } catch (error) {
+          if (!(error instanceof LineTooLongError)) throw error;
+        } finally {
+          await first.close();
+        }
       }
       return { name, needsV5, pass: openPass };
     }
@@ -80,6 +84,25 @@ export async function openRecording(replay: ReplayPlan, io: Pick<Io, 'stdin' | '
     return peeked(name, (await openPass()).chunks);
   }
   return peeked('stdin', lineChunks(io.stdin as AsyncIterable<Buffer> & { fd?: number }));
+}
+
+const PROPERTIES_KEY = Buffer.from('"properties"');
+
+/** Whether the bytes of the file hold `"properties"` anywhere (a key split across two chunks included). */
+async function mentionsProperties(openPass: () => Promise<{ chunks: Chunks; close(): Promise<void> }>): Promise<boolean> {
+  const pass = await openPass();
+  let carry = Buffer.alloc(0);
+  try {
+    for await (const value of pass.chunks) {
+      const chunk = typeof value === 'string' ? Buffer.from(value) : value;
+      if (carry.length > 0 && Buffer.concat([carry, chunk.subarray(0, PROPERTIES_KEY.length)]).includes(PROPERTIES_KEY)) return true;
+      if (chunk.includes(PROPERTIES_KEY)) return true;
+      carry = Buffer.from(chunk.subarray(Math.max(0, chunk.length - PROPERTIES_KEY.length + 1)));
+    }
+    return false;
+  } finally {
+    await pass.close();
+  }
 }
 
 /** A one-pass input whose first complete line(s) are read ahead to decide on v5. */
@@ -198,14 +221,24 @@ export class Replayer {
     const { publisher, schedule, lateness, resume } = this;
     const timed = replay.speed > 0;
 
+    // A QoS 0 message is done with when send() returns (written, or dropped while offline): one shared
+    // callback, told the line through `sending`, saves a closure per message.
+    let sending = 0;
+    const qos0Done = (written: boolean) => { if (written) resume.pass(sending); };
     const send = (message: OutgoingMessage, lineNumber: number, due: number) => {
-      const now = performance.now();
       if (timed) {
+        const now = performance.now();
         this.behind = now - due;
         lateness.add(this.behind);
+        this.startedAt ??= now;
+      } else {
+        this.startedAt ??= performance.now();
       }
-      this.startedAt ??= now;
       this.sent++;
+      if (message.qos === 0) {
+        sending = lineNumber;
+        return publisher.send(message, qos0Done);
+      }
       const ticket = resume.start(lineNumber);
       return publisher.send(message, (answered) => { if (answered) resume.finish(ticket); });
     };
@@ -216,7 +249,8 @@ export class Replayer {
       let messages = 0;
       const onLine = (line: Buffer, lineNumber: number) => {
         if (round === 1 && lineNumber <= replay.skip) return undefined;
-        if (line.length === 0 || line.toString('latin1').trim() === '') {
+        // Blank lines carry nothing (a recording line starts with '{', so the test is rare).
+        if (line.length === 0 || (line[0] !== 0x7b && line.toString('latin1').trim() === '')) {
           resume.pass(lineNumber);
           return undefined;
         }
@@ -245,9 +279,13 @@ export class Replayer {
         const properties = withoutTopicAlias(parsed.properties);
         if (properties) message.properties = properties;
         messages++;
+        if (!timed) {
+          schedule.due(parsed.time!, 0);
+          return send(message, lineNumber, 0);
+        }
         const now = performance.now();
         const due = schedule.due(parsed.time!, now);
-        if (timed && due > now) {
+        if (due > now) {
           return sleepUntil(due, signal).then(() => (signal.aborted ? undefined : send(message, lineNumber, due)));
         }
         return send(message, lineNumber, due);

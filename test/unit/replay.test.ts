@@ -32,6 +32,15 @@ describe('parseRecordedTime', () => {
   }
 });
 
+test('parseRecordedTime: one second of lines parsed through the cached prefix, and a bad one after them', () => {
+  const base = Date.UTC(2026, 10, 25, 20, 39, 39);
+  for (const ms of [0, 1, 999, 5, 500]) assert.equal(parseRecordedTime(`2026-11-25T20:39:39.${String(ms).padStart(3, '0')}Z`), base + ms);
+  assert.equal(parseRecordedTime('2026-11-25T20:39:40.001Z'), base + 1001);
+  assert.equal(parseRecordedTime('2026-11-25T20:39:40.0x1Z'), undefined);
+  assert.equal(parseRecordedTime('2026-11-25T20:39:40.-01Z'), undefined);
+  assert.equal(parseRecordedTime('2026-11-25T20:39:40.002Z'), base + 1002);
+});
+
 describe('parseJsonLine with timed (--replay): the same parser as -l, the time required', () => {
   const defaults: LineDefaults = { topics: [], qos: 0, retain: false, encoding: 'utf8', v5: true, timed: true };
   const parse = (text: string) => parseJsonLine(Buffer.from(text), defaults);

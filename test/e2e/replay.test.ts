@@ -1,10 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
-import { BROKER_KIND, freePort, needsMosquittoClients, startBroker, waitFor, type Broker } from './helpers/broker.ts';
+import { BROKER_KIND, freePort, needsMosquittoBroker, needsMosquittoClients, startBroker, startMosquitto, waitFor, type Broker } from './helpers/broker.ts';
 import { MQ, runMq, spawnMq, tempDir, testEnv, waitForOutput, type Running } from './helpers/run.ts';
 
 /**
@@ -364,5 +364,61 @@ describe('Ctrl-C', () => {
     await waitFor(() => got.length >= countBefore + 40 - n, 10_000, () => `${got.length - countBefore} of ${40 - n} resumed messages arrived: ${got.slice(countBefore).map((g) => g.topic).join(", ")}`);
     const resumed = got.slice(countBefore).map((g) => Number(g.topic.split('/')[1])).sort((a, b) => a - b);
     assert.deepEqual(resumed, Array.from({ length: 40 - n }, (_, i) => n + i + 1));
+  });
+});
+
+describe('mq sub --record into a file', () => {
+  /**
+   * Each line is written as it arrives: killed (SIGKILL) in the middle of a stream, the recorder has
+   * every message it acknowledged on disk, so a second run of the same persistent session (which
+   * gets what the broker had not delivered or saw unacknowledged) fills the recording without a gap.
+   * Gathered writes would lose the lines of the last burst that was acknowledged but not yet written.
+   */
+  test('a kill loses nothing that was acknowledged: two runs of one session hold every message', { timeout: 90_000, skip: needsMosquittoBroker('an unlimited queue for the offline session (max_queued_messages 0)') }, async () => {
+    const own = await startMosquitto({ extraConfig: 'max_queued_messages 0', logTypes: ['error', 'warning', 'notice', 'information'] });
+    const TOTAL = 20_000;
+    const record = (name: string) => {
+      const out = path.join(dir, name);
+      const fd = openSync(out, 'w');
+      const child = spawn(process.execPath, [MQ, 'sub', '-h', '127.0.0.1', '-p', String(own.port), '--record', '-t', 'crash/#', '-c', '-i', 'crash-recorder', '-d'],
+        { env: testEnv(), stdio: ['ignore', fd, 'pipe'] });
+      closeSync(fd);
+      children.push(child);
+      let err = '';
+      child.stderr!.setEncoding('utf8').on('data', (c: string) => { err += c; });
+      const lines = () => readFileSync(out, 'utf8').split('\n');
+      return { child, out, lines, err: () => err };
+    };
+    try {
+      const first = record('crash-1.ndjson');
+      await waitFor(() => first.err().includes('Subscribed (mid'), 10_000, () => `the recorder never subscribed: ${first.err()}`);
+      const input = Array.from({ length: TOTAL }, (_, i) => String(i)).join('\n') + '\n';
+      const pub = spawnMq(['pub', '-h', '127.0.0.1', '-p', String(own.port), '-t', 'crash/m', '-l', '-q', '1'], { input, timeoutMs: 60_000 });
+      running.push(pub);
+      await waitFor(() => first.lines().length > 2000, 30_000, () => `the recording holds ${first.lines().length} lines`);
+      first.child.kill('SIGKILL');
+      await new Promise((r) => first.child.once('close', r));
+      const published = await pub.done;
+      assert.equal(published.code, 0, published.stderr);
+
+      const second = record('crash-2.ndjson');
+      const payloads = () => {
+        const seen = new Set<string>();
+        for (const recorder of [first, second]) {
+          for (const line of recorder.lines()) if (line !== '') seen.add((JSON.parse(line) as { payload: string }).payload);
+        }
+        return seen;
+      };
+      // Every line of the killed run is whole: a line is one write.
+      for (const line of first.lines().slice(0, -1)) JSON.parse(line);
+      assert.equal(first.lines().at(-1), '', 'the killed recording ends with a whole line');
+      await waitFor(() => payloads().size >= TOTAL, 30_000, () => `${payloads().size} of ${TOTAL} messages recorded in the two runs`);
+      second.child.kill('SIGINT');
+      const recorded = payloads();
+      const missing = Array.from({ length: TOTAL }, (_, i) => String(i)).filter((p) => !recorded.has(p));
+      assert.deepEqual(missing, []);
+    } finally {
+      await own.stop();
+    }
   });
 });

@@ -12,6 +12,9 @@
  *      (mosquitto_pub -l -> mosquitto -> mosquitto_sub);
  *   7. `mq sub -v --decode protobuf:...` and `--decode sparkplug` against plain `mq sub -v` on the same
  *      ~100-byte binary messages (issue 14: at least half its msg/s).
+ *   8. `mq pub --replay` of a recording of R messages (100 000) made at 1 000 msg/s: at --speed 1 the
+ *      lateness (median, p99) as mq reports it and as a subscriber sees it; at --speed 0 its msg/s
+ *      against `mq pub -l --line-format json` on the same NDJSON (issue 16).
  * Every figure is repeated and interleaved across tools (a slow phase of a shared machine hurts all
  * alike); the markdown table on stdout gives medians with min-max and mq's ratio to each peer, then
  * every target of the issue, met or not. Progress goes to stderr.
@@ -21,7 +24,7 @@
  *
  * Usage: npm run build && npm run bench:compare -- [--quick] [--messages N] [--repeats R]
  *          [--startup-repeats R] [--mqttjs-repeats R] [--scale K] [--bench-rounds R]
- *          [--bench-duration S] [--qos 0,1] [--only 1,2,3,4,5,6,7]
+ *          [--bench-duration S] [--qos 0,1] [--replay-messages R] [--only 1,2,3,4,5,6,7,8]
  * Defaults: 200 000 messages, 3 runs per throughput figure (1 for MQTT.js's line publisher, which
  * needs 25-50 s per run), 5 per start-up figure, 10 x the lines for the RSS run, 3 bench rounds of
  * 3 s: about 8-10 minutes on 2 cores. --quick: 20 000 messages, 1 run each, 3 start-up runs,
@@ -33,12 +36,12 @@ import { createRequire } from 'node:module';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  GNU_TIME, benchArgs, QOS1_CHUNK, ROOT, ceilingRate, childEnv, closed, fmt, hasCommand, median, mqBenchReport, publishCounted, snapshotMq, startMosquitto, subscribeTimed, writeInputs, writeJsonLines,
+  GNU_TIME, benchArgs, QOS1_CHUNK, ROOT, ceilingRate, childEnv, closed, fmt, hasCommand, jsonLine, median, mqBenchReport, publishCounted, snapshotMq, startMosquitto, subscribeTimed, writeInputs, writeJsonLines,
 } from './lib.mjs';
 
-const args = benchArgs('bench/compare.mjs', ['messages', 'repeats', 'startup-repeats', 'mqttjs-repeats', 'scale', 'bench-rounds', 'bench-duration', 'qos', 'only'], ['help', 'quick']);
+const args = benchArgs('bench/compare.mjs', ['messages', 'repeats', 'startup-repeats', 'mqttjs-repeats', 'scale', 'bench-rounds', 'bench-duration', 'qos', 'only', 'replay-messages'], ['help', 'quick']);
 if (args.help) {
-  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(2, 29).map((l) => l.replace(/^ \*\/?\s?/, '')).join('\n'));
+  console.log(readFileSync(new URL(import.meta.url), 'utf8').split('\n').slice(2, 33).map((l) => l.replace(/^ \*\/?\s?/, '')).join('\n'));
   process.exit(0);
 }
 const QUICK = Boolean(args.quick);
@@ -54,10 +57,12 @@ const BENCH_WARMUP = 1;
 const BENCH_SIZE = 64;
 const OVERLOAD = 1.5;
 const QOS_LEVELS = (args.qos ?? '0,1').split(',').map(Number);
-const ONLY = new Set((args.only ?? '1,2,3,4,5,6,7').split(',').map(Number));
+const ONLY = new Set((args.only ?? '1,2,3,4,5,6,7,8').split(',').map(Number));
+// Issue 16: 100 000 messages recorded at 1 000 msg/s, so the --speed 1 replay runs 100 s.
+const REPLAY_MESSAGES = Number(args['replay-messages'] ?? (QUICK ? '10000' : '100000'));
 const counts = {
   messages: MESSAGES, repeats: REPEATS, 'startup-repeats': STARTUP_REPEATS, 'mqttjs-repeats': MQTTJS_PUB_REPEATS,
-  scale: SCALE, 'bench-rounds': BENCH_ROUNDS, 'bench-duration': BENCH_DURATION,
+  scale: SCALE, 'bench-rounds': BENCH_ROUNDS, 'bench-duration': BENCH_DURATION, 'replay-messages': REPLAY_MESSAGES,
 };
 for (const [name, value] of Object.entries(counts)) {
   if (!Number.isInteger(value) || value < 1) {
@@ -567,8 +572,93 @@ async function subDecode() {
   say();
 }
 
+// --- 8. replay ---------------------------------------------------------------------------------
+/** A recording as `mq sub --json` writes it, N messages 1 ms apart; no "qos", so -q sets it for both publishers. */
+function writeRecording(file, messages) {
+  const t0 = Date.parse('2026-12-01T10:00:00.000Z');
+  writeFileSync(file, '');
+  for (let start = 0; start < messages; start += 50_000) {
+    let block = '';
+    for (let i = start; i < Math.min(messages, start + 50_000); i++) {
+      block += `{"topic":"bench/replay","payload":${JSON.stringify(jsonLine(i).trimEnd())},"retain":false,"dup":false,"mid":0,"received":"${new Date(t0 + i).toISOString()}"}\n`;
+    }
+    appendFileSync(file, block);
+  }
+}
+
+/** Lateness as a subscriber sees it: arrival minus schedule, the earliest message taken as on time. */
+function arrivalLateness(arrivalsMs) {
+  const offsets = arrivalsMs.map((t, i) => t - i);
+  const zero = Math.min(...offsets);
+  return offsets.map((o) => o - zero).sort((a, b) => a - b);
+}
+const at = (sorted, fraction) => sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)];
+
+async function replayRun() {
+  const n = REPLAY_MESSAGES;
+  progress(`8. pub --replay, ${fmt(n)} messages recorded at 1 000 msg/s (--speed 1 takes ${fmt(n / 1000)} s)`);
+  const file = path.join(work, 'replay.ndjson');
+  writeRecording(file, n);
+  say(`### 8. \`pub --replay\`: ${fmt(n)} messages recorded at 1 000 msg/s`);
+  say();
+  say(`The recording is NDJSON as \`mq sub --json\` writes it, one message every millisecond (${fmt(n / 1000)} s), QoS 0. ` +
+    'At `--speed 1`, "mq" is the lateness mq reports (when each message was handed to the socket, against its schedule from the start); ' +
+    `"subscriber" is what \`${COUNTER.command === 'mosquitto_sub' ? 'mosquitto_sub' : 'mq sub'} -F %U\` saw (arrival minus schedule, the earliest message counted as on time), broker and subscriber included.`);
+  say();
+  say('| `--speed 1` | median ms | p99 ms | max ms | delivered | exit |');
+  say('|---|---|---|---|---|---|');
+  const id = `bench-replay-${process.pid}`;
+  const mark = broker.mark();
+  const sub = spawn(COUNTER.command, [...COUNTER.args, '-h', '127.0.0.1', '-p', String(port), '-i', id, '-t', 'bench/replay', '-q', '0', '-C', String(n), '-F', '%U'],
+    { env, cwd: home, stdio: ['ignore', 'pipe', 'ignore'] });
+  let text = '';
+  sub.stdout.setEncoding('utf8').on('data', (chunk) => { text += chunk; });
+  const subClosed = closed(sub);
+  await broker.waitLogged(`${id} 0 bench/replay`, mark, 'the replay subscriber to subscribe');
+  const pub = spawn(NODE, [MQ, 'pub', ...conn(0), '--replay', file, '--speed', '1'], { env, cwd: home, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  pub.stderr.setEncoding('utf8').on('data', (chunk) => { stderr += chunk; });
+  const code = await closed(pub);
+  await Promise.race([subClosed, new Promise((r) => setTimeout(r, 10_000))]);
+  sub.kill('SIGTERM');
+  const arrivals = text.split('\n').filter(Boolean).map((l) => Number(l) * 1000);
+  const reported = /median ([\d.]+) ms, p99 ([\d.]+) ms, max ([\d.]+) ms/.exec(stderr);
+  const mqMedian = reported ? Number(reported[1]) : NaN;
+  const mqP99 = reported ? Number(reported[2]) : NaN;
+  const delivered = arrivals.length === n ? `all ${fmt(n)}` : `**${fmt(arrivals.length)}** of ${fmt(n)}`;
+  say(`| mq (its summary: ${stderr.trim().split('\n').pop()}) | ${reported ? reported[1] : '-'} | ${reported ? reported[2] : '-'} | ${reported ? reported[3] : '-'} | ${delivered} | ${code} |`);
+  if (arrivals.length > 1) {
+    const late = arrivalLateness(arrivals);
+    say(`| subscriber | ${at(late, 0.5).toFixed(2)} | ${at(late, 0.99).toFixed(2)} | ${late[late.length - 1].toFixed(2)} | ${delivered} | |`);
+  }
+  say();
+  targets.push({ what: '`mq pub --replay --speed 1`: median lateness (ms, as mq reports it)', value: mqMedian, unit: 'ms', target: '< 1 ms', met: (v) => v < 1 });
+  targets.push({ what: '`mq pub --replay --speed 1`: p99 lateness (ms, as mq reports it)', value: mqP99, unit: 'ms', target: '< 5 ms', met: (v) => v < 5 });
+
+  say(`\`--speed 0\` against \`mq pub -l --line-format json\` on the same file, msg/s counted by a subscriber until all arrived (higher is better):`);
+  say();
+  say('| publisher | QoS | msg/s median | min-max | runs | delivered | `--replay --speed 0` ÷ this |');
+  say('|---|---|---|---|---|---|---|');
+  for (const qos of QOS_LEVELS) {
+    const publishers = [
+      { name: '`mq pub --replay --speed 0`', repeats: REPEATS, runs: (q) => [{ command: NODE, args: [MQ, 'pub', ...conn(q), '--replay', '-', '--speed', '0', '--quiet'], file }] },
+      { name: '`mq pub -l --line-format json`', repeats: REPEATS, runs: (q) => [{ command: NODE, args: [MQ, 'pub', ...conn(q), '-l', '--line-format', 'json'], file }] },
+    ];
+    const results = await runPublishers(publishers, qos, n, 'bench/replay');
+    const rates = publishers.map((p) => summary(results.get(p.name).map((r) => r.rate), fmt));
+    for (const [i, p] of publishers.entries()) {
+      const list = results.get(p.name);
+      const all = list.every((r) => r.complete);
+      const delivered = all ? `all ${fmt(n)}` : `**${list.map((r) => fmt(r.received)).join(', ')}** of ${fmt(n)}`;
+      say(`| ${p.name} | ${qos} | ${rates[i].text} | ${rates[i].range} | ${list.length} | ${delivered} | ${x(ratio(rates[0].median, rates[i].median))} |`);
+    }
+    targets.push({ what: `\`mq pub --replay --speed 0\` QoS ${qos} ÷ \`mq pub -l --line-format json\` (msg/s)`, value: ratio(rates[0].median, rates[1].median), target: '≥ 1.0x', met: (v) => v >= 1.0 });
+  }
+  say();
+}
+
 // --- run ----------------------------------------------------------------------------------------
-const sections = [[1, startup], [2, oneMessage], [3, pubLines], [4, subVerbose], [5, peakRss], [6, benchVsCeiling], [7, subDecode]];
+const sections = [[1, startup], [2, oneMessage], [3, pubLines], [4, subVerbose], [5, peakRss], [6, benchVsCeiling], [7, subDecode], [8, replayRun]];
 try {
   for (const [n, section] of sections) {
     if (!ONLY.has(n)) continue;
@@ -597,9 +687,9 @@ const header = [
     `Runs of the tools are interleaved; medians, with min-max; "÷ this" is mq's median over that row's.`,
   '',
 ];
-const goals = ['### Targets (issue 8), ratios from this run', '', '| figure | measured | target | met |', '|---|---|---|---|'];
+const goals = ['### Targets (issues 8, 14 and 16), from this run', '', '| figure | measured | target | met |', '|---|---|---|---|'];
 for (const t of targets) {
-  const shown = t.unit === 'MB' ? `${mb(t.value)} MB` : x(t.value);
+  const shown = t.unit === 'MB' ? `${mb(t.value)} MB` : t.unit === 'ms' ? `${Number.isFinite(t.value) ? t.value.toFixed(2) : '-'} ms` : x(t.value);
   const met = !t.met ? '-' : !Number.isFinite(t.value) ? 'not measured' : t.met(t.value) ? 'met' : `**not met**${t.note ? ` (${t.note})` : ''}`;
   goals.push(`| ${t.what} | ${shown} | ${t.target} | ${met} |`);
 }

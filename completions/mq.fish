@@ -11,7 +11,7 @@ function __mq_spec
         case ''
             set -g __mq_valued
         case 'pub'
-            set -g __mq_valued --topic -t --message -m --file -f --qos -q --repeat --repeat-delay --encoding --encode -M --line-format --on-error --content-type --correlation-data --message-expiry --message-expiry-interval --response-topic --topic-alias --user-property --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --psk --psk-identity --will-topic --will-payload --will-qos
+            set -g __mq_valued --topic -t --message -m --file -f --replay --qos -q --repeat --repeat-delay --encoding --encode -M --line-format --on-error --speed --loop --skip --topic-prefix --rewrite --content-type --correlation-data --message-expiry --message-expiry-interval --response-topic --topic-alias --user-property --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --psk --psk-identity --will-topic --will-payload --will-qos
         case 'sub'
             set -g __mq_valued --host -h --port -p --url -L --unix --username -u --pw -P --password-file --id -i --id-prefix -I --keepalive -k --session-expiry -x --protocol-version -V -A --proxy --property -D --connect-timeout --profile --config -o --cafile --capath --cert --key --tls-version --ciphers --tls-alpn --servername --tls-keylog --psk --psk-identity --will-topic --will-payload --will-qos -F --encoding --topic -t --qos -q -C -W --unsubscribe -U -M --filter-out -T --grep --where --random-filter --decode --decode-errors --retain-handling
         case 'rr'
@@ -138,7 +138,8 @@ complete -c mq -n "__mq_is 'pub'" -l file -s f -r -F -d 'Send the whole file as 
 complete -c mq -n "__mq_is 'pub'" -l stdin-file -s s -d 'Send all of stdin as one message'
 complete -c mq -n "__mq_is 'pub'" -l stdin-line -s l -d 'Send each line of stdin as a message, as it arrives'
 complete -c mq -n "__mq_is 'pub'" -l null-message -s n -d 'Send a zero-length message'
-complete -c mq -n "__mq_is 'pub'" -l qos -s q -x -a '0 1 2' -d 'Quality of service: 0, 1 or 2'
+complete -c mq -n "__mq_is 'pub'" -l replay -x -d 'Republish a recording (mq sub --record, - for stdin) with its timing'
+complete -c mq -n "__mq_is 'pub'" -l qos -s q -x -a '0 1 2' -d 'Quality of service: 0, 1 or 2 (with --replay: instead of the recorded one)'
 complete -c mq -n "__mq_is 'pub'" -l retain -s r -d 'Ask the broker to retain the message'
 complete -c mq -n "__mq_is 'pub'" -l repeat -x -d 'Publish the message this many times'
 complete -c mq -n "__mq_is 'pub'" -l repeat-delay -x -d 'Seconds to wait after each completed publish when repeating'
@@ -147,6 +148,12 @@ complete -c mq -n "__mq_is 'pub'" -l encode -x -d 'Encode JSON input (-m, -f, -s
 complete -c mq -n "__mq_is 'pub'" -s M -x -d 'QoS 1/2 messages awaiting acknowledgement at most'
 complete -c mq -n "__mq_is 'pub'" -l line-format -x -a 'text json' -d 'text: each line is a payload; json: each line is {"topic","payload","qos","retain","properties","encoding"}'
 complete -c mq -n "__mq_is 'pub'" -l on-error -x -a 'stop skip' -d 'A line that cannot be published: stop, or skip it with a warning'
+complete -c mq -n "__mq_is 'pub'" -l speed -x -d 'Play faster (2) or slower (0.5); 0 = as fast as the broker takes them'
+complete -c mq -n "__mq_is 'pub'" -l loop -x -d 'Play the recording N times; 0 = forever'
+complete -c mq -n "__mq_is 'pub'" -l skip -x -d 'Start after line N (the resume line Ctrl-C prints)'
+complete -c mq -n "__mq_is 'pub'" -l topic-prefix -x -d 'Put this in front of every topic (replay/ turns rec/a into replay/rec/a)'
+complete -c mq -n "__mq_is 'pub'" -l rewrite -x -d 'Topic rule FROM=TO, e.g. \'rec/#=rw/#\' (repeatable; the first match wins)'
+complete -c mq -n "__mq_is 'pub'" -l no-retain -d 'Clear the retain flag of every message'
 complete -c mq -n "__mq_is 'pub'" -l content-type -x -d 'Content type (= -D publish content-type)'
 complete -c mq -n "__mq_is 'pub'" -l correlation-data -x -d 'Correlation data (= -D publish correlation-data)'
 complete -c mq -n "__mq_is 'pub'" -l message-expiry -l message-expiry-interval -x -d 'Seconds until the broker discards the message'
@@ -264,6 +271,7 @@ complete -c mq -n "__mq_is 'sub'" -l grep -x -d 'Only messages whose payload mat
 complete -c mq -n "__mq_is 'sub'" -l where -x -d 'Only JSON payloads where this holds, e.g. \'temp>30\', \'status==alarm\', \'/a/0/b>=1\' (repeatable: all must hold)'
 complete -c mq -n "__mq_is 'sub'" -l random-filter -x -d 'Print only this percentage of messages (0.1-100)'
 complete -c mq -n "__mq_is 'sub'" -l no-local -d 'Do not receive our own publishes'
+complete -c mq -n "__mq_is 'sub'" -l record -d 'Record for mq pub --replay: --json -q 2 --retain-as-published -V 5, all topics (#) unless -t'
 complete -c mq -n "__mq_is 'sub'" -l watch -s w -d 'On a terminal: one line per topic, in topic order, rewritten in place as messages arrive'
 complete -c mq -n "__mq_is 'sub'" -l decode -x -d 'Decode payloads to JSON: [FILTER=]CODEC, CODEC one of sparkplug, protobuf:FILE.proto[:pkg.Message], avro:FILE.avsc, cbor, msgpack, json; or auto (sparkplug on spBv1.0/ topics). Repeatable: the first matching filter wins'
 complete -c mq -n "__mq_is 'sub'" -l decode-errors -x -d 'A payload that does not decode: warn (print it undecoded and go on) or fail (exit 1)'

@@ -76,8 +76,9 @@ _mq__pub() {
     '(--stdin-line -l)-l[Send each line of stdin as a message, as it arrives]' \
     '(--null-message -n)--null-message[Send a zero-length message]' \
     '(--null-message -n)-n[Send a zero-length message]' \
-    '*--qos=[Quality of service: 0, 1 or 2]:qos:(0 1 2)' \
-    '*-q+[Quality of service: 0, 1 or 2]:qos:(0 1 2)' \
+    '*--replay=[Republish a recording (mq sub --record, - for stdin) with its timing]:replay: ' \
+    '*--qos=[Quality of service: 0, 1 or 2 (with --replay: instead of the recorded one)]:qos:(0 1 2)' \
+    '*-q+[Quality of service: 0, 1 or 2 (with --replay: instead of the recorded one)]:qos:(0 1 2)' \
     '(--retain -r)--retain[Ask the broker to retain the message]' \
     '(--retain -r)-r[Ask the broker to retain the message]' \
     '*--repeat=[Publish the message this many times]:repeat: ' \
@@ -87,6 +88,12 @@ _mq__pub() {
     '*-M+[QoS 1/2 messages awaiting acknowledgement at most]:M: ' \
     '*--line-format=[text: each line is a payload; json: each line is {"topic","payload","qos","retain","properties","encoding"}]:line-format:(text json)' \
     '*--on-error=[A line that cannot be published: stop, or skip it with a warning]:on-error:(stop skip)' \
+    '*--speed=[Play faster (2) or slower (0.5); 0 = as fast as the broker takes them]:speed: ' \
+    '*--loop=[Play the recording N times; 0 = forever]:loop: ' \
+    '*--skip=[Start after line N (the resume line Ctrl-C prints)]:skip: ' \
+    '*--topic-prefix=[Put this in front of every topic (replay/ turns rec/a into replay/rec/a)]:topic-prefix: ' \
+    '*--rewrite=[Topic rule FROM=TO, e.g. '\''rec/#=rw/#'\'' (repeatable; the first match wins)]:rewrite: ' \
+    '--no-retain[Clear the retain flag of every message]' \
     '*--content-type=[Content type (= -D publish content-type)]:content-type: ' \
     '*--correlation-data=[Correlation data (= -D publish correlation-data)]:correlation-data: ' \
     '*--message-expiry=[Seconds until the broker discards the message]:message-expiry: ' \
@@ -239,6 +246,7 @@ _mq__sub() {
     '*--where=[Only JSON payloads where this holds, e.g. '\''temp>30'\'', '\''status==alarm'\'', '\''/a/0/b>=1'\'' (repeatable: all must hold)]:where: ' \
     '*--random-filter=[Print only this percentage of messages (0.1-100)]:random-filter: ' \
     '--no-local[Do not receive our own publishes]' \
+    '--record[Record for mq pub --replay: --json -q 2 --retain-as-published -V 5, all topics (#) unless -t]' \
     '(--watch -w)--watch[On a terminal: one line per topic, in topic order, rewritten in place as messages arrive]' \
     '(--watch -w)-w[On a terminal: one line per topic, in topic order, rewritten in place as messages arrive]' \
     '*--decode=[Decode payloads to JSON: \[FILTER=\]CODEC, CODEC one of sparkplug, protobuf:FILE.proto\[:pkg.Message\], avro:FILE.avsc, cbor, msgpack, json; or auto (sparkplug on spBv1.0/ topics). Repeatable: the first matching filter wins]:decode: ' \

@@ -43,6 +43,7 @@ const command: CommandModule<Args> = {
       .option('where', { array: true, nargs: 1, type: 'string', group: filters, describe: "Only JSON payloads where this holds, e.g. 'temp>30', 'status==alarm', '/a/0/b>=1' (repeatable: all must hold)" })
       .option('random-filter', { type: 'string', group: filters, describe: 'Print only this percentage of messages (0.1-100)' })
       .option('no-local', { type: 'boolean', group: v5, describe: 'Do not receive our own publishes' })
+      .option('record', { type: 'boolean', group: 'Output:', describe: "Record for mq pub --replay: --json -q 2 --retain-as-published -V 5, all topics (#) unless -t" })
       .option('watch', { alias: 'w', type: 'boolean', group: 'Output:', describe: 'On a terminal: one line per topic, in topic order, rewritten in place as messages arrive' })
       .option('decode', { array: true, nargs: 1, type: 'string', group: decoding, describe: "Decode payloads to JSON: [FILTER=]CODEC, CODEC one of sparkplug, protobuf:FILE.proto[:pkg.Message], avro:FILE.avsc, cbor, msgpack, json; or auto (sparkplug on spBv1.0/ topics). Repeatable: the first matching filter wins" })
       .option('decode-errors', { type: 'string', group: decoding, describe: 'A payload that does not decode: warn (print it undecoded and go on) or fail (exit 1)', defaultDescription: 'warn' });
@@ -54,6 +55,7 @@ const command: CommandModule<Args> = {
       .example("$0 sub -t 'sensors/#' --where 'temp>30' --json", 'Hot readings as NDJSON')
       .example("$0 sub -t 'logs/#' --grep '(?i)error' | head -n 1", 'The first error line, then exit quietly')
       .example("$0 sub -c -i logger -q 1 -t 'events/#'", 'A persistent session: nothing is missed between runs')
+      .example('$0 sub --record > rec.ndjson', 'Record all traffic for mq pub --replay rec.ndjson')
       .example("$0 sub -t 'sensors/#' -w", 'The latest reading of every sensor, one line each, updated in place')
       .example("$0 sub -t '#' -v --decode auto --decode 'fleet/+/cbor=cbor'", 'Sparkplug B and CBOR payloads as JSON, everything else as it is');
   },

@@ -23,6 +23,11 @@ export interface LineDefaults {
   v5: boolean;
   /** pub --encode: also hand back the line's "payload" value as JSON gave it (LineMessage.payloadValue). */
   keepPayloadValue?: boolean;
+  /**
+   * `pub --replay`: the line is a recording line, so its time ("received", or mosquitto_sub %j's
+   * "tst") is required and returned as `time`.
+   */
+  timed?: boolean;
 }
 
 /** One parsed line: the same payload to one topic, or to each -t topic. */
@@ -34,6 +39,8 @@ export interface LineMessage {
   qos: Qos;
   retain: boolean;
   properties?: PublishProperties;
+  /** With LineDefaults.timed: when the message was recorded (epoch milliseconds, fractions kept). */
+  time?: number;
 }
 
 const FIELDS = new Set(['topic', 'payload', 'qos', 'retain', 'properties', 'encoding']);
@@ -56,6 +63,15 @@ export function parseJsonLine(line: Buffer, defaults: LineDefaults): LineMessage
     if (!FIELDS.has(key) && !IGNORED_FIELDS.has(key)) {
       return `unknown field "${key}" (known: topic, payload, qos, retain, properties, encoding)`;
     }
+  }
+
+  let time: number | undefined;
+  if (defaults.timed) {
+    const field = object.received !== undefined ? 'received' : object.tst !== undefined ? 'tst' : undefined;
+    if (field === undefined) return 'no "received" time: not a recording line (record with mq sub --record or mq sub --json)';
+    const raw = object[field];
+    time = typeof raw === 'string' ? parseRecordedTime(raw) : undefined;
+    if (time === undefined) return `invalid "${field}" ${JSON.stringify(raw)}: expected an RFC 3339 time such as "2026-11-25T20:39:39.906Z"`;
   }
 
   let topics = defaults.topics;
@@ -121,7 +137,74 @@ export function parseJsonLine(line: Buffer, defaults: LineDefaults): LineMessage
   const message: LineMessage = { topics, payload, qos, retain };
   if (defaults.keepPayloadValue) message.payloadValue = raw ?? null;
   if (properties) message.properties = properties;
+  if (time !== undefined) message.time = time;
   return message;
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/;
+
+/**
+ * A recorded time -> epoch milliseconds (sub-millisecond digits kept as a fraction), or undefined.
+ * mq sub --json's "received" (2026-11-25T20:39:39.906Z) and mosquitto_sub %j's "tst"
+ * (2026-11-25T20:39:39.906873+0000; 2.0.11 writes a stray "Z" before the offset, also accepted).
+ */
+export function parseRecordedTime(text: string): number | undefined {
+  // mq sub --json's own shape, 2026-11-25T20:39:39.906Z: lines of one second share their first 19
+  // characters, so the rest of the parse is done once per second of recording.
+  if (text.length === 24 && text.charCodeAt(19) === 0x2e && text.charCodeAt(23) === 0x5a && recentPrefix !== '' && text.startsWith(recentPrefix)) {
+    const ms = digit(text, 20) * 100 + digit(text, 21) * 10 + digit(text, 22);
+    if (ms >= 0) return recentBase + ms;
+  }
+  const result = parseTime(text);
+  if (result !== undefined && text.length === 24 && text.charCodeAt(19) === 0x2e && text.charCodeAt(23) === 0x5a) {
+    recentPrefix = text.slice(0, 19);
+    recentBase = result - Number(text.slice(20, 23));
+  }
+  return result;
+}
+
+let recentPrefix = '';
+let recentBase = 0;
+
+/** The digit at `index`, or a large negative number when it is not one (so a sum of them is negative). */
+function digit(text: string, index: number): number {
+  const d = text.charCodeAt(index) - 0x30;
+  return d >= 0 && d <= 9 ? d : -1e9;
+}
+
+function parseTime(text: string): number | undefined {
+  const m = RFC3339.exec(text.replace(/[Zz](?=[+-]\d{2}:?\d{2}$)/, ''));
+  if (!m) return undefined;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return undefined;
+  let ms = Date.UTC(year, month - 1, day, hour, minute, second);
+  if (new Date(ms).getUTCDate() !== day) return undefined;
+  if (m[7] !== undefined) ms += Number(`0.${m[7]}`) * 1000;
+  if (m[9] !== undefined) {
+    const offset = (Number(m[10]) * 60 + Number(m[11])) * 60_000;
+    ms -= m[9] === '+' ? offset : -offset;
+  }
+  return ms;
+}
+
+const PROPERTIES_KEY = Buffer.from('"properties"');
+
+/**
+ * Whether an NDJSON line carries MQTT v5 PUBLISH properties worth sending (pub --replay switches to
+ * v5 for them, as -D does). A line the parser would refuse says no here; it is reported when played.
+ */
+export function lineHasProperties(line: Buffer): boolean {
+  if (!line.includes(PROPERTIES_KEY)) return false;
+  let value: unknown;
+  try {
+    value = JSON.parse(line.toString('utf8'));
+  } catch {
+    return false;
+  }
+  const properties = (value as { properties?: unknown } | null)?.properties;
+  if (properties === undefined) return false;
+  const parsed = parseJsonProperties(properties);
+  return typeof parsed !== 'string' && Object.keys(parsed).some((key) => key !== 'topicAlias');
 }
 
 type PropertyKind = 'string' | 'binary' | 'int32' | 'bool' | 'alias' | 'topic' | 'user' | 'ignored';

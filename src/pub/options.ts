@@ -11,9 +11,10 @@ import type { PublishProperties } from '../mqtt/message.js';
 import { DEFAULT_MAX_INFLIGHT, parseQos, parseWholeNumber, type Qos } from '../mqtt/values.js';
 import { parseCodec, type CodecSpec } from '../codecs/spec.js';
 import { givenSources, messageSource, oneSource, type MessageArgs, type MessageSource } from '../input/sources.js';
+import { resolveReplayPlan, type ReplayArgs, type ReplayPlan } from './replay-options.js';
 
 /** The flags as yargs gives them: a repeated flag arrives as an array. */
-export interface PubArgs extends ConnectionArgs, MessageArgs {
+export interface PubArgs extends ConnectionArgs, MessageArgs, ReplayArgs {
   topic?: string | string[];
   qos?: string | string[];
   retain?: boolean | boolean[];
@@ -52,6 +53,8 @@ export interface PubPlan {
   properties?: PublishProperties;
   /** Every -D token, with the long-form property flags added, for the connection factory. */
   propertyTokens?: string[];
+  /** --replay: republish a recording (source is then 'lines', lineFormat 'json'). */
+  replay?: ReplayPlan;
   /** Things worth saying that do not stop the command. */
   warnings: string[];
 }
@@ -86,10 +89,11 @@ function aliasTokens(args: PubArgs): string[] {
 /** Flags -> plan, or the UsageError that names what is wrong. */
 export function resolvePubPlan(args: PubArgs, cwd = '.'): PubPlan {
   const warnings: string[] = [];
-  const sourceFlag = oneSource(givenSources(args), {
-    many: 'use exactly one of -m, -f, -s, -l or -n',
-    none: 'No message given: use -m TEXT, -f FILE, -s (all of stdin), -l (one message per stdin line) or -n (an empty message).',
+  const sourceFlag = oneSource(givenSources(args, [[args.replay, '--replay']]), {
+    many: 'use exactly one of -m, -f, -s, -l, -n or --replay',
+    none: 'No message given: use -m TEXT, -f FILE, -s (all of stdin), -l (one message per stdin line), -n (an empty message) or --replay FILE (a recording).',
   });
+  const replay = resolveReplayPlan(args, sourceFlag === '--replay');
 
   const encodingText = last(args.encoding);
   let encoding: PayloadEncoding = 'utf8';
@@ -119,7 +123,7 @@ export function resolvePubPlan(args: PubArgs, cwd = '.'): PubPlan {
   let onError: PubPlan['onError'] = 'stop';
   if (onErrorText !== undefined) {
     if (onErrorText !== 'stop' && onErrorText !== 'skip') throw new UsageError(`Invalid --on-error "${onErrorText}": use stop or skip.`);
-    if (sourceFlag !== '-l') throw new UsageError('--on-error applies to -l (what to do with a line that cannot be published).');
+    if (sourceFlag !== '-l' && !replay) throw new UsageError('--on-error applies to -l (what to do with a line that cannot be published).');
     onError = onErrorText;
   }
 
@@ -133,6 +137,9 @@ export function resolvePubPlan(args: PubArgs, cwd = '.'): PubPlan {
     const seconds = /^\s*\d+(\.\d*)?\s*$|^\s*\.\d+\s*$/.test(String(delayText)) ? Number(delayText) : NaN;
     if (!Number.isFinite(seconds) || seconds < 0) throw new UsageError(`Invalid --repeat-delay "${delayText}": give seconds, 0 or more (e.g. 0.5).`);
     repeatDelayMs = Math.round(seconds * 1000);
+  }
+  if (replay && (repeatText !== undefined || delayText !== undefined)) {
+    throw new UsageError('--repeat and --repeat-delay apply to -m, -f, -s and -n; to play a recording several times use --loop N.');
   }
   if (sourceFlag === '-l' && (repeatText !== undefined || delayText !== undefined)) {
     warnings.push('--repeat and --repeat-delay are ignored with -l: every line is published once.');
@@ -149,8 +156,13 @@ export function resolvePubPlan(args: PubArgs, cwd = '.'): PubPlan {
     if (problem) throw new UsageError(`Invalid response topic '${properties.responseTopic}': ${problem}.`);
   }
 
+  if (replay) {
+    if (args.topic !== undefined) throw new UsageError('-t cannot be used with --replay: each message goes to the topic it was recorded on; change topics with --topic-prefix P or --rewrite FROM=TO.');
+    if (args.retain !== undefined) throw new UsageError('-r cannot be used with --replay: each message keeps its recorded retain flag (--no-retain clears them).');
+  }
+
   return {
-    source: messageSource(sourceFlag, args, encoding),
+    source: sourceFlag === '--replay' ? { kind: 'lines' } : messageSource(sourceFlag, args, encoding),
     topics,
     qos,
     retain: Boolean(last(args.retain)),
@@ -159,8 +171,9 @@ export function resolvePubPlan(args: PubArgs, cwd = '.'): PubPlan {
     maxInflight,
     encoding,
     ...(encode ? { encode } : {}),
-    lineFormat,
+    lineFormat: replay ? 'json' : lineFormat,
     onError,
+    ...(replay ? { replay } : {}),
     ...(properties && Object.keys(properties).length > 0 ? { properties } : {}),
     ...(propertyTokens.length > 0 ? { propertyTokens } : {}),
     warnings,
@@ -174,7 +187,7 @@ export function resolvePubPlan(args: PubArgs, cwd = '.'): PubPlan {
 export function finalTopics(plan: PubPlan, urlTopic: string | undefined): string[] {
   if (plan.topics.length > 0) return plan.topics;
   if (urlTopic !== undefined) return [checkPublishTopic(urlTopic, 'publish topic', '-L')];
-  if (plan.lineFormat === 'json') return [];
+  if (plan.lineFormat === 'json' || plan.replay) return [];
   throw new UsageError('No topic given: use -t TOPIC (or a URL with a topic, -L mqtt://host/TOPIC).');
 }
 

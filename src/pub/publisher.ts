@@ -34,6 +34,13 @@ export interface PublishOptions {
   properties?: Record<string, unknown>;
 }
 
+/**
+ * Told once a message is done with (`pub --replay` tracks how far it got): a QoS 0 message when it
+ * was written (true) or dropped while disconnected (false), a QoS 1/2 message when the broker
+ * answered (true, also for a refusal) or never will (false).
+ */
+export type SentCallback = (answered: boolean) => void;
+
 type AckCallback = (error?: Error & { code?: unknown }, packet?: { properties?: { reasonString?: string } }) => void;
 
 /** A QoS 1/2 message the broker answered with a reason code >= 128 (v5). */
@@ -119,7 +126,7 @@ export class Publisher {
    * Publish one message. Returns undefined when the caller may send the next one at once, or a
    * promise that settles when it may (a free slot in the window, or a drained socket).
    */
-  send(message: OutgoingMessage): Promise<void> | undefined {
+  send(message: OutgoingMessage, done?: SentCallback): Promise<void> | undefined {
     const { client } = this;
     let topic = message.topic;
     const properties = message.properties as Record<string, unknown> | undefined;
@@ -136,9 +143,11 @@ export class Publisher {
       // MQTT.js would queue it without bound while offline; QoS 0 means "at most once": count it instead.
       if (!client.connected) {
         this.dropped++;
+        done?.(false);
         return undefined;
       }
       this.written++;
+      done?.(true);
       if (!properties && this.options.batchQos0 !== false) return this.batch(topic, message.payload, message.retain);
       this.flush();
       client.publish(topic, message.payload, options);
@@ -149,7 +158,7 @@ export class Publisher {
     this.flush();
     this.inflight++;
     const originalTopic = message.topic;
-    client.publish(topic, message.payload, options, (error, packet) => this.settle(originalTopic, error, packet));
+    client.publish(topic, message.payload, options, (error, packet) => this.settle(originalTopic, error, packet, done));
     if (this.inflight >= this.window) return this.slot();
     if (client.connected && client.stream.writableNeedDrain) return this.drained();
     return undefined;
@@ -192,18 +201,21 @@ export class Publisher {
     if (this.client.connected && !stream.destroyed) stream.write(slab.subarray(0, slabUsed));
   }
 
-  private settle(topic: string, error: (Error & { code?: unknown }) | undefined, packet: { properties?: { reasonString?: string } } | undefined): void {
+  private settle(topic: string, error: (Error & { code?: unknown }) | undefined, packet: { properties?: { reasonString?: string } } | undefined, done: SentCallback | undefined): void {
     this.inflight--;
     if (!error) {
       this.acknowledged++;
+      done?.(true);
     } else if (typeof error.code === 'number' && error.code >= 128) {
       this.rejected++;
+      done?.(true);
       const rejection: Rejection = { topic, reasonCode: error.code };
       const reasonString = packet?.properties?.reasonString;
       if (reasonString) rejection.reasonString = reasonString;
       this.options.onRejected?.(rejection);
     } else {
       this.unacknowledged++;
+      done?.(false);
     }
     this.wake();
   }

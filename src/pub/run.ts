@@ -12,6 +12,7 @@ import { decodePayload, MAX_REMAINING_LENGTH, payloadSizeProblem } from '../inpu
 import { loadPayload } from '../input/whole.js';
 import type { OutgoingMessage } from '../mqtt/message.js';
 import { checkPayloadSize, finalTopics, resolvePubPlan, type PubArgs, type PubPlan } from './options.js';
+import { BadLines } from './bad-lines.js';
 import { Publisher, type PublishClient, type Rejection } from './publisher.js';
 
 /** How long an interrupted pub still waits for outstanding acknowledgements. */
@@ -25,7 +26,13 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   for (const warning of plan.warnings) ui.warn(warning);
 
   const connectionArgs = { ...args, ...(plan.propertyTokens ? { property: plan.propertyTokens } : {}) };
-  const prepared = await ctx.connect(connectionArgs);
+  // --replay: the recording is opened (and looked through for v5 properties) before connecting.
+  const replayModule = plan.replay ? await import('./replay.js') : undefined;
+  const recording = plan.replay ? await replayModule!.openRecording(plan.replay, ctx.io) : undefined;
+  // A recording with v5 properties means v5 unless -V says otherwise, as -D does. A replay keeps
+  // its gaps only with TCP_NODELAY: Nagle would hold a message back until the last one's ACK
+  // (up to the peer's 40 ms delayed ACK).
+  const prepared = await ctx.connect(connectionArgs, recording ? { nodelay: true, ...(recording.needsV5 ? { protocolVersion: 5 } : {}) } : undefined);
   const topics = finalTopics(plan, prepared.settings.topic);
   const v5 = prepared.settings.protocolVersion === 5;
   if (plan.properties && !v5) {
@@ -71,6 +78,9 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   };
   connection.client.on('connect', reportDropped);
 
+  const replayer = plan.replay ? new replayModule!.Replayer({ ...plan, replay: plan.replay }, recording!, publisher, v5, ui) : undefined;
+  const stopProgress = replayer ? await replayer.progress() : () => {};
+
   const stop = new AbortController();
   let interruptedBy: string | undefined;
   const interrupted = ctx.interrupted().then((signal) => { interruptedBy = signal; stop.abort(); });
@@ -80,7 +90,9 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
     if (plan.properties?.topicAlias !== undefined && plan.properties.topicAlias > aliasMaximum) {
       throw new UsageError(`topic-alias ${plan.properties.topicAlias} is more than the broker accepts (topic-alias-maximum ${aliasMaximum}).`);
     }
-    const work = lineMode
+    const work = replayer
+      ? replayer.run(stop.signal)
+      : lineMode
       ? publishLines(plan, topics, v5, publisher, ctx, stop.signal, encoder && { codec: encoder, isSchemaMismatch: codecs!.isSchemaMismatch })
       : publishRepeated(plan, topics, payloads ?? topics.map(() => payload!), publisher, stop.signal,
         // --repeat with --encode: each round encodes again, so Sparkplug's filled-in seq and timestamp move on.
@@ -98,12 +110,20 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
     publisher.abandon();
     publisher.flush();
     await connection.close();
+    stopProgress();
+    replayer?.report();
     throw error;
   } finally {
+    stopProgress();
     publisher.dispose();
   }
   await connection.close();
   reportDropped();
+  replayer?.report();
+  if (replayer && interruptedBy !== undefined) {
+    // How far it got: every line up to this one was acknowledged (QoS 1/2) or written (QoS 0).
+    throw new InterruptedError(`Interrupted (${interruptedBy}): stopped after line ${replayer.resumeLine}; resume with --skip ${replayer.resumeLine}.`);
+  }
 
   const counts = publisher.counts();
   const unacknowledged = counts.unacknowledged + counts.inflight;
@@ -200,20 +220,8 @@ interface Encoder {
 
 /** -l: one message per line as lines arrive; reading pauses while the window is full. */
 async function publishLines(plan: PubPlan, topics: readonly string[], v5: boolean, publisher: Publisher, ctx: Context, signal: AbortSignal, encoder?: Encoder): Promise<void> {
-  const { ui } = ctx;
-  let skipped = 0;
-  let badLine: string | undefined;
-  /** A line that cannot be published: stop (after what was sent is acknowledged) or skip it, as --on-error says. */
-  const reject = (lineNumber: number, problem: string): false | undefined => {
-    const text = `line ${lineNumber}: ${problem}`;
-    if (plan.onError === 'stop') {
-      badLine = text;
-      return false;
-    }
-    skipped++;
-    ui.warn(`Skipped ${text}.`);
-    return undefined;
-  };
+  const bad = new BadLines(plan.onError, ctx.ui);
+  const reject = (lineNumber: number, problem: string) => bad.reject(lineNumber, problem);
   const sendEach = async (messages: OutgoingMessage[]): Promise<void> => {
     for (const message of messages) {
       const wait = publisher.send(message);
@@ -299,10 +307,7 @@ async function publishLines(plan: PubPlan, topics: readonly string[], v5: boolea
     }
     throw error;
   }
-  if (badLine !== undefined) {
-    // What was sent before the bad line still gets its acknowledgement before we exit.
-    await publisher.idle();
-    throw new UsageError(`Stopped at ${badLine}. The lines before it were published; use --on-error skip to skip bad lines.`);
-  }
-  if (skipped > 0) ui.warn(`${skipped} line(s) skipped.`);
+  // What was sent before a bad line still gets its acknowledgement before we exit.
+  if (bad.stoppedAt !== undefined) await publisher.idle();
+  bad.finish();
 }

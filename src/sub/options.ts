@@ -28,6 +28,8 @@ export interface SubArgs extends OutputArgs {
   watch?: boolean;
   decode?: string[];
   decodeErrors?: string;
+  /** --record: a faithful capture, as `-t '#' --json -q 2 --retain-as-published -V 5`. */
+  record?: boolean;
 }
 
 export interface Subscription {
@@ -89,6 +91,8 @@ export function planSubscription(args: SubArgs, context: PlanContext): SubPlan {
   const warnings: string[] = [];
   const topics = [...(args.topic ?? []).map(String)];
   if (context.urlTopic !== undefined) topics.push(context.urlTopic);
+  // --record without a filter records everything.
+  if (args.record && topics.length === 0) topics.push('#');
   const unsubscribe = (args.unsubscribe ?? []).map(String);
   if (topics.length === 0 && unsubscribe.length === 0) {
     throw new UsageError("No topic to subscribe to: give one or more -t TOPIC, e.g. mq sub -t 'sensors/#' -v.");
@@ -170,6 +174,20 @@ export function planSubscription(args: SubArgs, context: PlanContext): SubPlan {
     decodeErrors,
     warnings,
   };
+}
+
+/**
+ * --record: the flags a faithful capture needs, as `--json -q 2 --retain-as-published` (and -V 5,
+ * which the caller asks of the connection): NDJSON that `mq pub --replay` plays back. An explicit
+ * -q still wins; an output flag that would change the format is refused.
+ */
+export function recordArgs<T extends SubArgs>(args: T): T {
+  if (!args.record) return args;
+  const conflicts: [unknown, string][] = [[args.F, '-F'], [args.verbose, '-v'], [args.N, '-N'], [args.encoding, '--encoding'], [args.pretty, '--pretty'], [args.watch, '-w']];
+  for (const [value, flag] of conflicts) {
+    if (value !== undefined && value !== false) throw new UsageError(`--record writes NDJSON (--json) for mq pub --replay; ${flag} would change that: leave it out.`);
+  }
+  return { ...args, json: true, qos: args.qos ?? '2', retainAsPublished: true };
 }
 
 function unique(items: string[]): string[] {

@@ -1,3 +1,4 @@
+import { fstatSync } from 'node:fs';
 import { PerformanceObserver } from 'node:perf_hooks';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -7,13 +8,15 @@ import { brokerLabel } from '../connection/errors.js';
 import { UsageError } from '../errors.js';
 import { validateFormat } from '../output/format.js';
 import { parseDecodeSetting, type DecodeRule } from '../codecs/spec.js';
-import { planSubscription, type SubArgs } from './options.js';
+import { planSubscription, recordArgs, type SubArgs } from './options.js';
 import { createSubscriber } from './session.js';
 
 /** `mq sub`: validate everything, connect (reconnecting after losses), subscribe, print. */
-export async function runSub(args: ConnectionArgs & SubArgs, ctx: Context): Promise<void> {
+export async function runSub(given: ConnectionArgs & SubArgs, ctx: Context): Promise<void> {
   capYoungGeneration();
-  const prepared = await ctx.connect(args);
+  const args = recordArgs(given);
+  // --record means MQTT v5 (properties, retain as published) unless -V says otherwise.
+  const prepared = await ctx.connect(args, args.record ? { protocolVersion: 5 } : undefined);
   const { settings } = prepared;
   const plan = planSubscription(args, {
     protocolVersion: settings.protocolVersion,
@@ -32,10 +35,21 @@ export async function runSub(args: ConnectionArgs & SubArgs, ctx: Context): Prom
   const color = ctx.ui.stdoutColor.level > 0 && !plan.watch ? ctx.ui.stdoutColor : undefined;
   const subscriber = createSubscriber(plan, {
     stdout: ctx.io.stdout, ui: ctx.ui, ...(color ? { color } : {}), ...(decoder ? { decoder } : {}),
+    // Into a file (a recording), each line is written as it comes: a crash loses at most the line being written.
+    lineByLine: isRegularFile(ctx.io.stdout as { fd?: unknown }),
     ...(plan.watch ? { watchHeader: `Broker: ${brokerLabel(settings)}` } : {}),
   });
   const connection = await prepared.connect({ reconnect: true, receiveMaximum: plan.receiveMaximum, onClient: subscriber.attach });
   await subscriber.run(connection, ctx.interrupted());
+}
+
+function isRegularFile(stream: { fd?: unknown }): boolean {
+  if (typeof stream.fd !== 'number') return false;
+  try {
+    return fstatSync(stream.fd).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**

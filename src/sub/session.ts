@@ -19,6 +19,8 @@ export interface SubscriberIo {
   ui: Ui;
   /** Colours for stdout, given only when stdout is a terminal and colour is allowed. */
   color?: ChalkInstance;
+  /** Write each message as it comes, never gathered (stdout is a file: a crash loses at most one line). */
+  lineByLine?: boolean;
   /** -w: the watch board's first row; the board replaces the line-per-message printer. */
   watchHeader?: string;
   /** --decode: payloads of matching topics become JSON before filtering and printing. */
@@ -79,7 +81,7 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
     output: plan.output,
     ...(io.color ? { color: io.color } : {}),
     ui,
-    batch: !io.stdout.isTTY,
+    batch: !io.stdout.isTTY && !io.lineByLine,
     onClosed,
     onPressure: setPaused,
   });

@@ -9,7 +9,7 @@ import { runInProcess } from './helpers.ts';
 const cases: [argv: string[], code: number, stderr: string][] = [
   [['pub', '-t', 'a/#', '-m', 'x'], 1, "Error: Invalid publish topic 'a/#' (-t): it contains '+' or '#', which are only allowed in subscriptions.\n"],
   [['pub', '-m', 'x'], 1, 'Error: No topic given: use -t TOPIC (or a URL with a topic, -L mqtt://host/TOPIC).\n'],
-  [['pub', '-t', 't'], 1, 'Error: No message given: use -m TEXT, -f FILE, -s (all of stdin), -l (one message per stdin line) or -n (an empty message).\n'],
+  [['pub', '-t', 't'], 1, 'Error: No message given: use -m TEXT, -f FILE, -s (all of stdin), -l (one message per stdin line), -n (an empty message) or --replay FILE (a recording).\n'],
   [['pub', '-t', 't', '-m', 'x', '-q', '3'], 1, 'Error: Invalid QoS "3" (-q): use 0, 1 or 2.\n'],
   [['pub', '-t', 't', '-m', 'x', '-k', '2'], 1, 'Error: Invalid keepalive "2" in -k: it must be a whole number from 5 to 65535.\n'],
   [['pub', '-t', 't', '-m', 'x', '-V', '6'], 1, 'Error: Invalid protocol version "6" in -V: use 31, 311 or 5 (or mqttv31, mqttv311, mqttv5).\n'],

@@ -353,11 +353,11 @@ describe('bad input: one clear line, exit 1, nothing published', () => {
   writeFileSync(path.join(dir, 'huge'), '');
   truncateSync(path.join(dir, 'huge'), 268_435_456); // sparse: takes no disk space
   const cases: [string, string[], string, (string | Buffer)?][] = [
-    ['two message sources', ['-t', t, '-m', 'x', '-l'], 'Error: Only one message source at a time, but -m and -l were given: use exactly one of -m, -f, -s, -l or -n.'],
+    ['two message sources', ['-t', t, '-m', 'x', '-l'], 'Error: Only one message source at a time, but -m and -l were given: use exactly one of -m, -f, -s, -l, -n or --replay.'],
     // mosquitto_pub: "Only one type of message can be sent at once", even for -m twice (not the last -m).
-    ['-m twice', ['-t', t, '-m', 'x', '-m', 'y'], 'Error: Only one message source at a time, but -m and -m were given: use exactly one of -m, -f, -s, -l or -n.'],
-    ['-f twice', ['-t', t, '-f', path.join(dir, 'huge'), '-f', path.join(dir, 'huge')], 'Error: Only one message source at a time, but -f and -f were given: use exactly one of -m, -f, -s, -l or -n.'],
-    ['no message source', ['-t', t], 'Error: No message given: use -m TEXT, -f FILE, -s (all of stdin), -l (one message per stdin line) or -n (an empty message).'],
+    ['-m twice', ['-t', t, '-m', 'x', '-m', 'y'], 'Error: Only one message source at a time, but -m and -m were given: use exactly one of -m, -f, -s, -l, -n or --replay.'],
+    ['-f twice', ['-t', t, '-f', path.join(dir, 'huge'), '-f', path.join(dir, 'huge')], 'Error: Only one message source at a time, but -f and -f were given: use exactly one of -m, -f, -s, -l, -n or --replay.'],
+    ['no message source', ['-t', t], 'Error: No message given: use -m TEXT, -f FILE, -s (all of stdin), -l (one message per stdin line), -n (an empty message) or --replay FILE (a recording).'],
     ['no topic', ['-m', 'x'], 'Error: No topic given: use -t TOPIC (or a URL with a topic, -L mqtt://host/TOPIC).'],
     ['a wildcard in the topic', ['-t', `${t}/+`, '-m', 'x'], `Error: Invalid publish topic '${t}/+' (-t): it contains '+' or '#', which are only allowed in subscriptions.`],
     ['a control character in the topic', ['-t', `${t}/a\tb`, '-m', 'x'], `Error: Invalid publish topic '${t}/a\tb' (-t): it contains U+0009, a control character or non-character MQTT brokers refuse.`],

@@ -10,9 +10,9 @@ import { Publisher, type PublishClient, type PublishOptions } from '../../src/pu
 
 describe('resolvePubPlan: every usage error is one clear line', () => {
   const bad: [string, PubArgs, string][] = [
-    ['no message source', { topic: ['t'] }, 'No message given: use -m TEXT, -f FILE, -s (all of stdin), -l (one message per stdin line) or -n (an empty message).'],
-    ['two sources', { topic: ['t'], message: 'x', stdinLine: true }, 'Only one message source at a time, but -m and -l were given: use exactly one of -m, -f, -s, -l or -n.'],
-    ['three sources', { topic: ['t'], file: 'f', stdinFile: true, nullMessage: true }, 'Only one message source at a time, but -f and -s and -n were given: use exactly one of -m, -f, -s, -l or -n.'],
+    ['no message source', { topic: ['t'] }, 'No message given: use -m TEXT, -f FILE, -s (all of stdin), -l (one message per stdin line), -n (an empty message) or --replay FILE (a recording).'],
+    ['two sources', { topic: ['t'], message: 'x', stdinLine: true }, 'Only one message source at a time, but -m and -l were given: use exactly one of -m, -f, -s, -l, -n or --replay.'],
+    ['three sources', { topic: ['t'], file: 'f', stdinFile: true, nullMessage: true }, 'Only one message source at a time, but -f and -s and -n were given: use exactly one of -m, -f, -s, -l, -n or --replay.'],
     ['+ in the topic', { topic: ['a/+'], message: 'x' }, "Invalid publish topic 'a/+' (-t): it contains '+' or '#', which are only allowed in subscriptions."],
     ['# in the second topic', { topic: ['ok', 'a/#'], message: 'x' }, "Invalid publish topic 'a/#' (-t): it contains '+' or '#', which are only allowed in subscriptions."],
     ['empty topic', { topic: [''], message: 'x' }, "Invalid publish topic '' (-t): it is empty."],

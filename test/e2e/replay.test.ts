@@ -29,16 +29,6 @@ after(async () => {
   await broker.stop();
 });
 
-/**
- * mq broker (aedes, patched) loses QoS 1 messages that a QoS 0 message follows at once on the same
- * connection: it acknowledges them but never passes them on (mq pub -l --line-format json does it
- * too: {"qos":1} {"qos":1} {"qos":0} delivers only the last). Recordings mix QoS levels, so these
- * tests are marked TODO against mq broker until it is fixed; against mosquitto they must pass.
- */
-const MIXED_QOS_TODO = BROKER_KIND === 'mq'
-  ? 'mq broker drops a QoS 1 message that a QoS 0 one follows at once (acknowledged, never delivered); mosquitto delivers it'
-  : false;
-
 const hostArgs = () => ['-h', '127.0.0.1', '-p', String(broker.port)];
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -166,7 +156,7 @@ describe('timing', () => {
 });
 
 describe('round trip through mq sub --record', () => {
-  test('binary payloads, QoS 0/1/2, retained messages and v5 properties come back byte for byte, flag for flag', { timeout: 60_000, todo: MIXED_QOS_TODO }, async () => {
+  test('binary payloads, QoS 0/1/2, retained messages and v5 properties come back byte for byte, flag for flag', { timeout: 60_000 }, async () => {
     const publisher = await mqtt.connectAsync({ host: '127.0.0.1', port: broker.port, protocolVersion: 5, reconnectPeriod: 0 });
     clients.push(publisher);
     // Retained before the recording starts, with an expiry: recorded with what remained of it.
@@ -340,7 +330,7 @@ describe('bad input', () => {
 });
 
 describe('Ctrl-C', () => {
-  test('prints the resume line and exits 130; --skip N then sends the rest', { timeout: 60_000, todo: MIXED_QOS_TODO }, async () => {
+  test('prints the resume line and exits 130; --skip N then sends the rest', { timeout: 60_000 }, async () => {
     const got = await capture('int/#');
     const text = recording(Array.from({ length: 40 }, (_, i) => ({ topic: `int/${i + 1}`, qos: i % 3 })), 50);
     const replay = spawnMq(['pub', ...hostArgs(), '--replay', file('int.ndjson', text)], { timeoutMs: 30_000 });

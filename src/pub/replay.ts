@@ -11,6 +11,7 @@ import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
 import { LineTooLongError, lineChunks, readLines } from '../input/lines.js';
 import { lineHasProperties, parseJsonLine, type LineDefaults } from '../input/ndjson.js';
+import { encodeJson, type Encoder } from './encode.js';
 import { MAX_REMAINING_LENGTH } from '../input/payload.js';
 import type { OutgoingMessage, PublishProperties } from '../mqtt/message.js';
 import type { Spinner, Ui } from '../ui.js';
@@ -203,6 +204,8 @@ export class Replayer {
     private readonly publisher: Publisher,
     private readonly v5: boolean,
     private readonly ui: Ui,
+    /** --encode: each recorded payload is JSON that becomes this codec's payload. */
+    private readonly encoder?: Encoder,
   ) {
     this.schedule = new Schedule(plan.replay.speed);
     this.resume = new ResumePoint(plan.replay.skip);
@@ -214,11 +217,12 @@ export class Replayer {
     const bad = new BadLines(this.plan.onError, this.ui);
     const defaults: LineDefaults = {
       topics: [], qos: this.plan.qos, retain: false, encoding: this.plan.encoding, v5: this.v5, timed: true,
+      ...(this.encoder ? { keepPayloadValue: true } : {}),
       ...(this.plan.properties ? { properties: this.plan.properties } : {}),
     };
     const rules = replay.rules;
     const rewriting = rules.prefix !== '' || rules.rewrites.length > 0;
-    const { publisher, schedule, lateness, resume } = this;
+    const { publisher, schedule, lateness, resume, encoder } = this;
     const timed = replay.speed > 0;
 
     // A QoS 0 message is done with when send() returns (written, or dropped while offline): one shared
@@ -270,9 +274,19 @@ export class Replayer {
           }
           topic = mapped.topic;
         }
+        let payload = parsed.payload;
+        if (encoder) {
+          const encoded = encodeJson(encoder, undefined, parsed.payloadValue, topic);
+          if (typeof encoded === 'string') {
+            const result = bad.reject(lineNumber, `the payload ${encoded}`);
+            if (result === undefined) resume.pass(lineNumber);
+            return result;
+          }
+          payload = encoded;
+        }
         const message: OutgoingMessage = {
           topic,
-          payload: parsed.payload,
+          payload,
           qos: replay.qos ?? parsed.qos,
           retain: replay.noRetain ? false : parsed.retain,
         };

@@ -13,6 +13,7 @@ import { loadPayload } from '../input/whole.js';
 import type { OutgoingMessage } from '../mqtt/message.js';
 import { checkPayloadSize, finalTopics, resolvePubPlan, type PubArgs, type PubPlan } from './options.js';
 import { BadLines } from './bad-lines.js';
+import { encodeJson, type Encoder } from './encode.js';
 import { Publisher, type PublishClient, type Rejection } from './publisher.js';
 
 /** How long an interrupted pub still waits for outstanding acknowledgements. */
@@ -78,7 +79,7 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   };
   connection.client.on('connect', reportDropped);
 
-  const replayer = plan.replay ? new replayModule!.Replayer({ ...plan, replay: plan.replay }, recording!, publisher, v5, ui) : undefined;
+  const replayer = plan.replay ? new replayModule!.Replayer({ ...plan, replay: plan.replay }, recording!, publisher, v5, ui, encoder && { codec: encoder, isSchemaMismatch: codecs!.isSchemaMismatch }) : undefined;
   const stopProgress = replayer ? await replayer.progress() : () => {};
 
   const stop = new AbortController();
@@ -188,34 +189,11 @@ async function publishRepeated(
   }
 }
 
-/** JSON text -> the codec's payload for this topic, or what does not fit: a string saying why. */
-function encodeJson(encoder: Encoder, text: Buffer | undefined, value: unknown, topic: string): Buffer | string {
-  let input = value;
-  if (text !== undefined) {
-    try {
-      input = JSON.parse(text.toString('utf8'));
-    } catch (error) {
-      return `is not JSON (${(error as Error).message})`;
-    }
-  }
-  try {
-    return encoder.codec.encode(input, topic);
-  } catch (error) {
-    if (encoder.isSchemaMismatch(error)) return `does not fit ${encoder.codec.label}: ${error.message}`;
-    return `cannot be encoded as ${encoder.codec.label}: ${error instanceof Error ? error.message : String(error)}`;
-  }
-}
-
 /** -m, -f, -s with --encode: the payload, or a UsageError naming what does not fit. */
 function encodeOrThrow(codec: Codec, text: Buffer, topic: string, what: string, isSchemaMismatch: Encoder['isSchemaMismatch']): Buffer {
   const result = encodeJson({ codec, isSchemaMismatch }, text, undefined, topic);
   if (typeof result === 'string') throw new UsageError(`${what} ${result}.`);
   return result;
-}
-
-interface Encoder {
-  codec: Codec;
-  isSchemaMismatch(error: unknown): error is Error;
 }
 
 /** -l: one message per line as lines arrive; reading pauses while the window is full. */

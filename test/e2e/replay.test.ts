@@ -3,9 +3,10 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import cbor from 'cbor';
 import mqtt, { type IPublishPacket, type MqttClient } from 'mqtt';
 import { BROKER_KIND, freePort, needsMosquittoBroker, needsMosquittoClients, startBroker, startMosquitto, waitFor, type Broker } from './helpers/broker.ts';
-import { MQ, runMq, spawnMq, tempDir, testEnv, waitForOutput, type Running } from './helpers/run.ts';
+import { MQ, ROOT, runMq, spawnMq, tempDir, testEnv, waitForOutput, type Running } from './helpers/run.ts';
 
 /**
  * Record and replay (issue 16): `mq sub --json` / `--record` captures, `mq pub --replay` plays it
@@ -216,6 +217,41 @@ describe('round trip through mq sub --record', () => {
       assert.equal(p.payloadFormatIndicator, true);
       assert.ok(p.messageExpiryInterval! <= 600 && p.messageExpiryInterval! > 590, `expiry ${p.messageExpiryInterval}`);
     }
+  });
+});
+
+describe('with payload codecs', () => {
+  test('recorded with --decode cbor, replayed with --encode cbor: the payloads come back byte for byte', { timeout: 60_000 }, async () => {
+    const publisher = await mqtt.connectAsync({ host: '127.0.0.1', port: broker.port, reconnectPeriod: 0 });
+    clients.push(publisher);
+    const rec = await recorder(['--record', '-t', 'cb/#', '--decode', 'cbor']);
+    // CBOR made by the reference library (cbor), not by mq's encoder.
+    const sent = [
+      { topic: 'cb/reading', payload: cbor.encode({ t: 21.5, ok: true, tags: ['a', 'b'] }) },
+      { topic: 'cb/list', payload: cbor.encode([1, -2, 'three', null]) },
+    ];
+    for (const m of sent) await publisher.publishAsync(m.topic, m.payload, { qos: 1 });
+    const text = await stopRecorder(rec, sent.length);
+    // The recording holds the payloads as JSON values.
+    assert.deepEqual(text.split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { payload: unknown }).payload), [{ t: 21.5, ok: true, tags: ['a', 'b'] }, [1, -2, 'three', null]]);
+    const got = await capture('cbback/#');
+    const result = await runMq(['pub', ...hostArgs(), '--replay', file('cbor.ndjson', text), '--rewrite', 'cb/#=cbback/#', '--encode', 'cbor', '--quiet']);
+    assert.deepEqual([result.code, result.stderr], [0, '']);
+    await waitFor(() => got.length >= sent.length, 10_000, () => `${got.length} of ${sent.length} arrived`);
+    assert.deepEqual(got.map((g) => [g.topic, g.payload.toString('hex')]), sent.map((m) => [m.topic.replace('cb/', 'cbback/'), m.payload.toString('hex')]));
+  });
+
+  test('--encode with a recorded payload that does not fit: its line and why, exit 1, the lines before it sent', { timeout: 30_000 }, async () => {
+    const proto = path.join(ROOT, 'test', 'fixtures', 'codecs', 'fleet.proto');
+    const t0 = Date.parse('2026-12-01T10:00:00.000Z');
+    const text = [{ id: 7 }, { id: 'seven' }].map((payload, i) =>
+      JSON.stringify({ topic: 'enc/ack', payload, qos: 1, retain: false, received: new Date(t0 + i).toISOString() })).join('\n') + '\n';
+    const got = await capture('enc/#');
+    const result = await runMq(['pub', ...hostArgs(), '--replay', file('enc.ndjson', text), '--encode', `protobuf:${proto}:fleet.Ack`, '--quiet']);
+    assert.deepEqual([result.code, result.stderr], [1, 'Error: Stopped at line 2: the payload does not fit protobuf:' + proto + ':fleet.Ack: field "id" must be a whole number (uint32), not "seven". The lines before it were published; use --on-error skip to skip bad lines.\n']);
+    await waitFor(() => got.length >= 1, 10_000, () => 'the first line never arrived');
+    // fleet.Ack { uint32 id = 1 }: field 1, varint 7.
+    assert.deepEqual(got.map((g) => [g.topic, g.payload.toString('hex')]), [['enc/ack', '0807']]);
   });
 });
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Packet } from 'mqtt-packet';
-import { needsMosquittoInstalled, startMosquitto, startMqBroker, waitFor, type Broker } from './helpers/broker.ts';
+import { needsMosquittoInstalled, startMqBroker, waitFor, withMosquitto, type Broker } from './helpers/broker.ts';
 import { rawConnect, rawSession } from './helpers/raw-mqtt.ts';
 
 const brokers: Broker[] = [];
@@ -188,12 +188,7 @@ describe('connections that end badly', () => {
     const expected = { will: ['publish', 'rst/will', 'gone'], logged: true };
     assert.deepEqual(await resetAndWill(await broker()), expected);
     await t.test('mosquitto', { skip: needsMosquittoInstalled('compares with mosquitto') }, async () => {
-      const reference = await startMosquitto();
-      try {
-        assert.deepEqual(await resetAndWill(reference), expected);
-      } finally {
-        await reference.stop();
-      }
+      assert.deepEqual(await withMosquitto(resetAndWill), expected);
     });
   });
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { connect as netConnect } from 'node:net';
 import path from 'node:path';
 import mqttPacket from 'mqtt-packet';
-import { freePort, needsMosquittoInstalled, startMosquitto, startMqBroker, waitFor, type Broker } from './helpers/broker.ts';
+import { freePort, needsMosquittoInstalled, startMqBroker, waitFor, withMosquitto, type Broker } from './helpers/broker.ts';
 import { nextId, runMq, spawnMq, tempDir, waitForOutput, type RunResult, type Running } from './helpers/run.ts';
 
 let broker: Broker;
@@ -470,12 +470,7 @@ describe('MQTT v5 through mq broker', () => {
     const expected = { nobodyQoS1: 16, nobodyQoS2: 0, onlineQoS1: 0, offlineQoS2: 0 };
     assert.deepEqual(await acks(broker), expected);
     await t.test('mosquitto answers the same', { skip: needsMosquittoInstalled('compares with mosquitto') }, async () => {
-      const reference = await startMosquitto();
-      try {
-        assert.deepEqual(await acks(reference), expected);
-      } finally {
-        await reference.stop();
-      }
+      assert.deepEqual(await withMosquitto(acks), expected);
     });
   });
 
@@ -507,12 +502,7 @@ describe('MQTT v5 through mq broker', () => {
     const expected = ['plain q1 r0', 'retained q1 r1', 'retained2 q2 r1', 'zero q0 r0'];
     assert.deepEqual(await delivered(broker), expected);
     await t.test('mosquitto delivers the same', { skip: needsMosquittoInstalled('compares with mosquitto') }, async () => {
-      const reference = await startMosquitto();
-      try {
-        assert.deepEqual(await delivered(reference), expected);
-      } finally {
-        await reference.stop();
-      }
+      assert.deepEqual(await withMosquitto(delivered), expected);
     });
   });
 
@@ -529,15 +519,12 @@ describe('MQTT v5 through mq broker', () => {
         assert.deepEqual([wrong.code, wrong.stdout, wrong.stderr], [135, '', refused], command);
       }
       await t.test('the same code and message against mosquitto', { skip: needsMosquittoInstalled('compares with mosquitto') }, async () => {
-        const reference = await startMosquitto({ passwordFile: file });
-        try {
+        await withMosquitto(async (reference) => {
           for (const [command, args] of commands) {
             const mosquitto = await mq(command, ['-V', '5', '-u', 'alice', '-P', 'wrong', ...args], { b: reference });
             assert.deepEqual([mosquitto.code, mosquitto.stdout, mosquitto.stderr], [135, '', refused], `${command} against mosquitto`);
           }
-        } finally {
-          await reference.stop();
-        }
+        }, { passwordFile: file });
       });
       const anonymous = await mq('pub', ['-V', '5', '-t', 't', '-m', 'x'], { b: locked });
       assert.deepEqual([anonymous.code, anonymous.stderr], [135, refused]);
@@ -569,15 +556,12 @@ describe('MQTT v5 through mq broker', () => {
     assert.deepEqual((await subscribe(raw, 1, [{ topic: '$share/g/share/t', qos: 1 }, { topic: 'share/t', qos: 1 }])).granted, [0x9e, 1]);
     // The reference: the same mq sub through mosquitto is a member of the group and gets the message.
     await t.test('through mosquitto the same mq sub is a member of the group', { skip: needsMosquittoInstalled('compares with mosquitto') }, async () => {
-      const reference = await startMosquitto();
-      try {
+      await withMosquitto(async (reference) => {
         const member = await subscriber(['-t', '$share/g/share/t', '-C', '1', '-v'], reference);
         assert.equal((await mq('pub', ['-t', 'share/t', '-m', 'shared'], { b: reference })).code, 0);
         const r = await finished(member);
         assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'share/t shared\n', '']);
-      } finally {
-        await reference.stop();
-      }
+      });
     });
   });
 
@@ -624,12 +608,7 @@ describe('MQTT v5 through mq broker', () => {
       ].join('\n') + '\n'],
     });
     await t.test('the same traces against mosquitto', { skip: needsMosquittoInstalled('compares with mosquitto') }, async () => {
-      const reference = await startMosquitto();
-      try {
-        assert.deepEqual(await traces(reference, 'mosq'), ours);
-      } finally {
-        await reference.stop();
-      }
+      assert.deepEqual(await withMosquitto((reference) => traces(reference, 'mosq')), ours);
     });
   });
 

@@ -144,6 +144,16 @@ export async function startBroker(options: BrokerOptions = {}): Promise<Broker> 
   return BROKER_KIND === 'mosquitto' ? startMosquitto(options) : startMqBroker(options);
 }
 
+/** fn run against a mosquitto of its own, started for it and stopped after, for comparisons with mq broker. */
+export async function withMosquitto<T>(fn: (reference: Broker) => Promise<T>, options: BrokerOptions = {}): Promise<T> {
+  const reference = await startMosquitto(options);
+  try {
+    return await fn(reference);
+  } finally {
+    await reference.stop();
+  }
+}
+
 /** A real mosquitto on a free 127.0.0.1 port with a generated config in a temp folder. */
 export async function startMosquitto(options: BrokerOptions = {}): Promise<Broker> {
   if (!MOSQUITTO_BROKER) throw new Error('mosquitto is not installed (apt-get install mosquitto), and MQ_TEST_BROKER=mosquitto asks for it');

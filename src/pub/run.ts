@@ -42,6 +42,7 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   // Everything that can be wrong with the input is found before connecting (mosquitto reads -f and -s first too).
   const codecs = plan.encode ? await import('../codecs/use.js') : undefined;
   const encoder = plan.encode ? await codecs!.loadEncoder(plan.encode) : undefined;
+  const jsonEncoder: Encoder | undefined = encoder && { codec: encoder, isSchemaMismatch: codecs!.isSchemaMismatch };
   const what = plan.source.kind === 'file' ? `-f ${plan.source.path}` : 'The message';
   const loaded = await loadPayload(plan.source, plan.encoding, ctx.io);
   // --encode: the JSON input becomes one payload per topic (Sparkplug counts seq per topic).
@@ -79,7 +80,7 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   };
   connection.client.on('connect', reportDropped);
 
-  const replayer = plan.replay ? new replayModule!.Replayer({ ...plan, replay: plan.replay }, recording!, publisher, v5, ui, encoder && { codec: encoder, isSchemaMismatch: codecs!.isSchemaMismatch }) : undefined;
+  const replayer = plan.replay ? new replayModule!.Replayer({ ...plan, replay: plan.replay }, recording!, publisher, v5, ui, jsonEncoder) : undefined;
   const stopProgress = replayer ? await replayer.progress() : () => {};
 
   const stop = new AbortController();
@@ -94,7 +95,7 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
     const work = replayer
       ? replayer.run(stop.signal)
       : lineMode
-      ? publishLines(plan, topics, v5, publisher, ctx, stop.signal, encoder && { codec: encoder, isSchemaMismatch: codecs!.isSchemaMismatch })
+      ? publishLines(plan, topics, v5, publisher, ctx, stop.signal, jsonEncoder)
       : publishRepeated(plan, topics, payloads ?? topics.map(() => payload!), publisher, stop.signal,
         // --repeat with --encode: each round encodes again, so Sparkplug's filled-in seq and timestamp move on.
         payloads && plan.repeat > 1 ? (topic) => encodeOrThrow(encoder!, loaded!, topic, what, codecs!.isSchemaMismatch) : undefined);

@@ -16,3 +16,8 @@ export function declareFlags<T, K extends string>(yargs: Argv<T>, table: Readonl
   }
   return yargs;
 }
+
+/** A flag's value as the command line last gave it: yargs makes a repeated flag an array. */
+export function lastGiven<T>(value: T | T[] | undefined): T | undefined {
+  return Array.isArray(value) ? value[value.length - 1] : value;
+}

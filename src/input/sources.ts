@@ -4,7 +4,7 @@
  */
 import type { Argv, Options } from 'yargs';
 import { UsageError } from '../errors.js';
-import { declareFlags, type FlagHelp } from '../flags.js';
+import { declareFlags, lastGiven, type FlagHelp } from '../flags.js';
 import { decodePayload, type PayloadEncoding } from './payload.js';
 
 /** The message flags, one definition each (-l is pub's alone). */
@@ -81,12 +81,12 @@ export function oneSource<F extends string>(given: readonly F[], problems: { man
 export function messageSource(flag: MessageFlag, args: MessageArgs, encoding: PayloadEncoding = 'utf8'): MessageSource {
   switch (flag) {
     case '-m': {
-      const payload = decodePayload(String(last(args.message) ?? ''), encoding);
+      const payload = decodePayload(String(lastGiven(args.message) ?? ''), encoding);
       if (typeof payload === 'string') throw new UsageError(`Invalid -m for --encoding ${encoding}: ${payload}.`);
       return { kind: 'message', payload };
     }
     case '-f': {
-      const file = String(last(args.file) ?? '');
+      const file = String(lastGiven(args.file) ?? '');
       if (file === '') throw new UsageError('-f needs a file name.');
       return { kind: 'file', path: file };
     }
@@ -96,6 +96,3 @@ export function messageSource(flag: MessageFlag, args: MessageArgs, encoding: Pa
   }
 }
 
-function last<T>(value: T | T[] | undefined): T | undefined {
-  return Array.isArray(value) ? value[value.length - 1] : value;
-}

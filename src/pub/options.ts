@@ -12,6 +12,7 @@ import { DEFAULT_MAX_INFLIGHT, parseQos, parseWholeNumber, type Qos } from '../m
 import { parseCodec, type CodecSpec } from '../codecs/spec.js';
 import { givenSources, messageSource, oneSource, type MessageArgs, type MessageSource } from '../input/sources.js';
 import { resolveReplayPlan, type ReplayArgs, type ReplayPlan } from './replay-options.js';
+import { lastGiven } from '../flags.js';
 
 /** The flags as yargs gives them: a repeated flag arrives as an array. */
 export interface PubArgs extends ConnectionArgs, MessageArgs, ReplayArgs {
@@ -60,9 +61,6 @@ export interface PubPlan {
 }
 
 /** The last value of a flag given more than once (mosquitto: the last one wins). */
-function last<T>(value: T | T[] | undefined): T | undefined {
-  return Array.isArray(value) ? value[value.length - 1] : value;
-}
 
 function list<T>(value: T | T[] | undefined): T[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
@@ -72,12 +70,12 @@ function list<T>(value: T | T[] | undefined): T[] {
 function aliasTokens(args: PubArgs): string[] {
   const tokens: string[] = [];
   const add = (name: string, value: string | undefined) => { if (value !== undefined) tokens.push('publish', name, value); };
-  add('content-type', last(args.contentType));
-  add('correlation-data', last(args.correlationData));
-  add('message-expiry-interval', last(args.messageExpiry));
-  if (last(args.payloadFormatIndicator)) add('payload-format-indicator', '1');
-  add('response-topic', last(args.responseTopic));
-  add('topic-alias', last(args.topicAlias));
+  add('content-type', lastGiven(args.contentType));
+  add('correlation-data', lastGiven(args.correlationData));
+  add('message-expiry-interval', lastGiven(args.messageExpiry));
+  if (lastGiven(args.payloadFormatIndicator)) add('payload-format-indicator', '1');
+  add('response-topic', lastGiven(args.responseTopic));
+  add('topic-alias', lastGiven(args.topicAlias));
   for (const pair of list(args.userProperty)) {
     const eq = pair.indexOf('=');
     if (eq <= 0) throw new UsageError(`Invalid --user-property "${pair}": write it as name=value.`);
@@ -95,7 +93,7 @@ export function resolvePubPlan(args: PubArgs, cwd = '.'): PubPlan {
   });
   const replay = resolveReplayPlan(args, sourceFlag === '--replay');
 
-  const encodingText = last(args.encoding);
+  const encodingText = lastGiven(args.encoding);
   let encoding: PayloadEncoding = 'utf8';
   if (encodingText !== undefined) {
     const parsed = parseEncoding(encodingText, '--encoding');
@@ -104,7 +102,7 @@ export function resolvePubPlan(args: PubArgs, cwd = '.'): PubPlan {
     if (sourceFlag === '-n') throw new UsageError('--encoding has nothing to decode with -n; use it with -m, -f, -s or -l.');
   }
 
-  const encodeText = last(args.encode);
+  const encodeText = lastGiven(args.encode);
   let encode: CodecSpec | undefined;
   if (encodeText !== undefined) {
     if (encodingText !== undefined) throw new UsageError('--encode and --encoding both say what the input is: --encode takes JSON, --encoding hex or base64 text; give only one.');
@@ -112,14 +110,14 @@ export function resolvePubPlan(args: PubArgs, cwd = '.'): PubPlan {
     encode = parseCodec(String(encodeText), '--encode', cwd);
   }
 
-  const lineFormatText = last(args.lineFormat);
+  const lineFormatText = lastGiven(args.lineFormat);
   let lineFormat: PubPlan['lineFormat'] = 'text';
   if (lineFormatText !== undefined) {
     if (lineFormatText !== 'text' && lineFormatText !== 'json') throw new UsageError(`Invalid --line-format "${lineFormatText}": use text or json.`);
     if (sourceFlag !== '-l') throw new UsageError('--line-format applies to -l (one message per line).');
     lineFormat = lineFormatText;
   }
-  const onErrorText = last(args.onError);
+  const onErrorText = lastGiven(args.onError);
   let onError: PubPlan['onError'] = 'stop';
   if (onErrorText !== undefined) {
     if (onErrorText !== 'stop' && onErrorText !== 'skip') throw new UsageError(`Invalid --on-error "${onErrorText}": use stop or skip.`);
@@ -127,11 +125,11 @@ export function resolvePubPlan(args: PubArgs, cwd = '.'): PubPlan {
     onError = onErrorText;
   }
 
-  const qos = args.qos === undefined ? 0 : parseQos(String(last(args.qos)));
-  const maxInflight = args.M === undefined ? DEFAULT_MAX_INFLIGHT : parseWholeNumber(String(last(args.M)), '-M', 'number of messages in flight', 1, 65535);
-  const repeatText = last(args.repeat);
+  const qos = args.qos === undefined ? 0 : parseQos(String(lastGiven(args.qos)));
+  const maxInflight = args.M === undefined ? DEFAULT_MAX_INFLIGHT : parseWholeNumber(String(lastGiven(args.M)), '-M', 'number of messages in flight', 1, 65535);
+  const repeatText = lastGiven(args.repeat);
   const repeat = repeatText === undefined ? 1 : parseWholeNumber(String(repeatText), '--repeat', 'repeat count', 1);
-  const delayText = last(args.repeatDelay);
+  const delayText = lastGiven(args.repeatDelay);
   let repeatDelayMs = 0;
   if (delayText !== undefined) {
     const seconds = /^\s*\d+(\.\d*)?\s*$|^\s*\.\d+\s*$/.test(String(delayText)) ? Number(delayText) : NaN;
@@ -165,7 +163,7 @@ export function resolvePubPlan(args: PubArgs, cwd = '.'): PubPlan {
     source: sourceFlag === '--replay' ? { kind: 'lines' } : messageSource(sourceFlag, args, encoding),
     topics,
     qos,
-    retain: Boolean(last(args.retain)),
+    retain: Boolean(lastGiven(args.retain)),
     repeat,
     repeatDelayMs,
     maxInflight,

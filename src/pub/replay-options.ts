@@ -6,6 +6,7 @@ import { UsageError } from '../errors.js';
 import { publishTopicProblem } from '../mqtt/topic.js';
 import { parseQos, parseWholeNumber, type Qos } from '../mqtt/values.js';
 import { parseRewrite, parseSpeed, type TopicRules } from './replay-plan.js';
+import { lastGiven } from '../flags.js';
 
 /** The replay flags as yargs gives them (a repeated flag arrives as an array). */
 export interface ReplayArgs {
@@ -35,9 +36,6 @@ export interface ReplayPlan {
   qos?: Qos;
 }
 
-function last<T>(value: T | T[] | undefined): T | undefined {
-  return Array.isArray(value) ? value[value.length - 1] : value;
-}
 
 /** The flags that only mean something with --replay, as they are spelled. */
 const REPLAY_ONLY = [['speed', '--speed'], ['loop', '--loop'], ['skip', '--skip'], ['topicPrefix', '--topic-prefix'], ['rewrite', '--rewrite'], ['noRetain', '--no-retain']] as const;
@@ -50,18 +48,18 @@ export function resolveReplayPlan(args: ReplayArgs, given: boolean): ReplayPlan 
     }
     return undefined;
   }
-  const path = String(last(args.replay) ?? '');
+  const path = String(lastGiven(args.replay) ?? '');
   if (path === '') throw new UsageError('--replay needs a file name, or - for stdin.');
-  const speedText = last(args.speed);
+  const speedText = lastGiven(args.speed);
   const speed = speedText === undefined ? 1 : parseSpeed(String(speedText));
-  const loopText = last(args.loop);
+  const loopText = lastGiven(args.loop);
   const loop = loopText === undefined ? 1 : parseWholeNumber(String(loopText), '--loop', 'loop count', 0);
   if (path === '-' && loop !== 1) {
     throw new UsageError('--loop needs a file: stdin (--replay -) can be read only once; save the recording to a file and replay that.');
   }
-  const skipText = last(args.skip);
+  const skipText = lastGiven(args.skip);
   const skip = skipText === undefined ? 0 : parseWholeNumber(String(skipText), '--skip', 'line count', 0);
-  const prefix = String(last(args.topicPrefix) ?? '');
+  const prefix = String(lastGiven(args.topicPrefix) ?? '');
   if (prefix !== '') {
     if (prefix.includes('+') || prefix.includes('#')) throw new UsageError(`Invalid --topic-prefix '${prefix}': it contains '+' or '#', which are only allowed in subscriptions.`);
     const problem = publishTopicProblem(prefix);
@@ -69,14 +67,14 @@ export function resolveReplayPlan(args: ReplayArgs, given: boolean): ReplayPlan 
   }
   const rewriteTexts = args.rewrite === undefined ? [] : (Array.isArray(args.rewrite) ? args.rewrite : [args.rewrite]).map(String);
   const rewrites = rewriteTexts.map(parseRewrite);
-  const qosText = last(args.qos);
+  const qosText = lastGiven(args.qos);
   return {
     path,
     speed,
     loop,
     skip,
     rules: { rewrites, prefix },
-    noRetain: Boolean(last(args.noRetain)),
+    noRetain: Boolean(lastGiven(args.noRetain)),
     ...(qosText !== undefined ? { qos: parseQos(String(qosText)) } : {}),
   };
 }

@@ -215,6 +215,12 @@ export class Replayer {
   async run(signal: AbortSignal): Promise<void> {
     const { replay } = this.plan;
     const bad = new BadLines(this.plan.onError, this.ui);
+    /** A line that cannot be sent: stop, or skip it (a skipped line counts as done for the resume line). */
+    const reject = (lineNumber: number, problem: string) => {
+      const result = bad.reject(lineNumber, problem);
+      if (result === undefined) this.resume.pass(lineNumber);
+      return result;
+    };
     const defaults: LineDefaults = {
       topics: [], qos: this.plan.qos, retain: false, encoding: this.plan.encoding, v5: this.v5, timed: true,
       ...(this.encoder ? { keepPayloadValue: true } : {}),
@@ -259,29 +265,17 @@ export class Replayer {
           return undefined;
         }
         const parsed = parseJsonLine(line, defaults);
-        if (typeof parsed === 'string') {
-          const result = bad.reject(lineNumber, parsed);
-          if (result === undefined) resume.pass(lineNumber);
-          return result;
-        }
+        if (typeof parsed === 'string') return reject(lineNumber, parsed);
         let topic = parsed.topics[0]!;
         if (rewriting) {
           const mapped = replayTopic(rules, topic);
-          if ('problem' in mapped) {
-            const result = bad.reject(lineNumber, mapped.problem);
-            if (result === undefined) resume.pass(lineNumber);
-            return result;
-          }
+          if ('problem' in mapped) return reject(lineNumber, mapped.problem);
           topic = mapped.topic;
         }
         let payload = parsed.payload;
         if (encoder) {
           const encoded = encodeJson(encoder, undefined, parsed.payloadValue, topic);
-          if (typeof encoded === 'string') {
-            const result = bad.reject(lineNumber, `the payload ${encoded}`);
-            if (result === undefined) resume.pass(lineNumber);
-            return result;
-          }
+          if (typeof encoded === 'string') return reject(lineNumber, `the payload ${encoded}`);
           payload = encoded;
         }
         const message: OutgoingMessage = {

@@ -2,7 +2,6 @@
  * `mq pub`: check the flags, load the message, connect through the factory, publish, wait for
  * every acknowledgement, disconnect. The command module only declares flags and calls runPub.
  */
-import type { Codec } from '../codecs/use.js';
 import { reasonText } from '../connection/errors.js';
 import type { Context } from '../context.js';
 import { InterruptedError, RefusedError, UnacknowledgedError, UsageError } from '../errors.js';
@@ -41,12 +40,11 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   }
   // Everything that can be wrong with the input is found before connecting (mosquitto reads -f and -s first too).
   const codecs = plan.encode ? await import('../codecs/use.js') : undefined;
-  const encoder = plan.encode ? await codecs!.loadEncoder(plan.encode) : undefined;
-  const jsonEncoder: Encoder | undefined = encoder && { codec: encoder, isSchemaMismatch: codecs!.isSchemaMismatch };
+  const encoder: Encoder | undefined = plan.encode ? { codec: await codecs!.loadEncoder(plan.encode), isSchemaMismatch: codecs!.isSchemaMismatch } : undefined;
   const what = plan.source.kind === 'file' ? `-f ${plan.source.path}` : 'The message';
   const loaded = await loadPayload(plan.source, plan.encoding, ctx.io);
   // --encode: the JSON input becomes one payload per topic (Sparkplug counts seq per topic).
-  const payloads = loaded && encoder ? topics.map((topic) => encodeOrThrow(encoder, loaded, topic, what, codecs!.isSchemaMismatch)) : undefined;
+  const payloads = loaded && encoder ? topics.map((topic) => encodeOrThrow(encoder, loaded, topic, what)) : undefined;
   const payload = payloads?.[0] ?? loaded;
   if (payloads) payloads.forEach((bytes, i) => checkPayloadSize([topics[i]!], bytes.length, plan.qos, what));
   else if (payload) checkPayloadSize(topics, payload.length, plan.qos, what);
@@ -80,7 +78,7 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
   };
   connection.client.on('connect', reportDropped);
 
-  const replayer = plan.replay ? new replayModule!.Replayer({ ...plan, replay: plan.replay }, recording!, publisher, v5, ui, jsonEncoder) : undefined;
+  const replayer = plan.replay ? new replayModule!.Replayer({ ...plan, replay: plan.replay }, recording!, publisher, v5, ui, encoder) : undefined;
   const stopProgress = replayer ? await replayer.progress() : () => {};
 
   const stop = new AbortController();
@@ -95,10 +93,10 @@ export async function runPub(args: PubArgs, ctx: Context): Promise<void> {
     const work = replayer
       ? replayer.run(stop.signal)
       : lineMode
-      ? publishLines(plan, topics, v5, publisher, ctx, stop.signal, jsonEncoder)
+      ? publishLines(plan, topics, v5, publisher, ctx, stop.signal, encoder)
       : publishRepeated(plan, topics, payloads ?? topics.map(() => payload!), publisher, stop.signal,
         // --repeat with --encode: each round encodes again, so Sparkplug's filled-in seq and timestamp move on.
-        payloads && plan.repeat > 1 ? (topic) => encodeOrThrow(encoder!, loaded!, topic, what, codecs!.isSchemaMismatch) : undefined);
+        payloads && plan.repeat > 1 ? (topic) => encodeOrThrow(encoder!, loaded!, topic, what) : undefined);
     // After an interrupt the work may still be waiting for a slot; it ends once abandon() frees it.
     work.catch(() => {});
     await Promise.race([work, connection.failed, interrupted]);
@@ -191,8 +189,8 @@ async function publishRepeated(
 }
 
 /** -m, -f, -s with --encode: the payload, or a UsageError naming what does not fit. */
-function encodeOrThrow(codec: Codec, text: Buffer, topic: string, what: string, isSchemaMismatch: Encoder['isSchemaMismatch']): Buffer {
-  const result = encodeJson({ codec, isSchemaMismatch }, text, undefined, topic);
+function encodeOrThrow(encoder: Encoder, text: Buffer, topic: string, what: string): Buffer {
+  const result = encodeJson(encoder, text, undefined, topic);
   if (typeof result === 'string') throw new UsageError(`${what} ${result}.`);
   return result;
 }

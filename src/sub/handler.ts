@@ -24,6 +24,8 @@ export interface HandlingRules {
 export interface MessageHandler {
   /** Decide for one message; returns PRINT | REMOVE | STOP bits (0 = ignore). */
   handle(topic: string, payload: Buffer, retain: boolean): number;
+  /** Whether handle() drops (or stops at) this message whatever its payload: --retained-only, -R, -T. */
+  skips(topic: string, retain: boolean): boolean;
   /** Messages counted for -C so far. */
   readonly handled: number;
   readonly stopped: boolean;
@@ -42,6 +44,7 @@ export function createMessageHandler(rules: HandlingRules): MessageHandler {
   const { retainedOnly, ignoreRetained, removeRetained, payloadFilter, printChance, count } = rules;
   let handled = 0;
   let stopped = false;
+  const ignored = (topic: string, retain: boolean) => (ignoreRetained && retain) || (filteredOut !== undefined && filteredOut(topic));
   return {
     get handled() { return handled; },
     get stopped() { return stopped; },
@@ -51,8 +54,7 @@ export function createMessageHandler(rules: HandlingRules): MessageHandler {
         stopped = true;
         return STOP;
       }
-      if (ignoreRetained && retain) return 0;
-      if (filteredOut !== undefined && filteredOut(topic)) return 0;
+      if (ignored(topic, retain)) return 0;
       if (payloadFilter !== undefined && !payloadFilter(payload)) return 0;
       let action = removeRetained && retain ? REMOVE : 0;
       if (printChance >= 1 || random() < printChance) action |= PRINT;
@@ -63,6 +65,9 @@ export function createMessageHandler(rules: HandlingRules): MessageHandler {
         handled++;
       }
       return action;
+    },
+    skips(topic, retain) {
+      return stopped || (retainedOnly && !retain) || ignored(topic, retain);
     },
   };
 }

@@ -5,7 +5,6 @@ import { subackReason } from '../connection/errors.js';
 import type { Properties } from '../connection/properties.js';
 import type { MessageDecoder } from '../codecs/use.js';
 import { DecodeFailedError, MqError, RefusedError } from '../errors.js';
-import { compileFilters } from '../mqtt/topic.js';
 import { MessageGate } from '../mqtt/gate.js';
 import { toReceived } from '../output/message.js';
 import { createPrinter } from '../output/printer.js';
@@ -121,15 +120,12 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
     ...(plan.count !== undefined ? { count: plan.count } : {}),
   });
   const { decoder } = io;
-  // Messages that -R, -T or --retained-only drop anyway are not decoded (nor warned about).
-  const filteredOut = decoder && plan.filterOut.length > 0 ? compileFilters(plan.filterOut) : undefined;
-  const dropped = (topic: string, retain: boolean) =>
-    (plan.retainedOnly && !retain) || (plan.ignoreRetained && retain) || (filteredOut !== undefined && filteredOut(topic));
   const handleMessage = (topic: string, raw: Buffer, packet: IPublishPacket) => {
     if (stopping) return;
     let payload = raw;
     let decoded: 'json' | 'failed' | undefined;
-    if (decoder !== undefined && raw.length > 0 && !dropped(topic, packet.retain)) {
+    // Messages that -R, -T or --retained-only drop anyway are not decoded (nor warned about).
+    if (decoder !== undefined && raw.length > 0 && !handler.skips(topic, packet.retain)) {
       const result = decoder(topic, raw);
       if (result?.ok) {
         payload = result.json;

@@ -63,6 +63,27 @@ const codecsBundle = {
   },
 };
 
+/**
+ * yargs() guesses a version at once (before .version(VERSION) replaces it) by listing directories
+ * upward from its shim's mainFilename, the path before 'node_modules' in its own URL. In a bundle
+ * there is none, so it starts at the working directory: every `mq pub` read the listing of cwd and
+ * of each parent (85 of a one-message pub's 250 ms in a /tmp of 80,000 files), and could take the
+ * version of an unrelated package.json. The bundle's own file is the start instead: dist/, then mq's
+ * package.json.
+ */
+const yargsPackageLookup = {
+  name: 'yargs-package-lookup',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
+      const source = readFileSync(args.path, 'utf8');
+      const from = 'mainFilename: mainFilename || process.cwd(),';
+      // The shim's own __dirname is the full path of the file (the bundle, once bundled).
+      if (!source.includes(from)) throw new Error(`${args.path}: "${from}" not found; check yargsPackageLookup in scripts/build.mjs against this yargs`);
+      return { contents: source.replace(from, 'mainFilename: __dirname,'), loader: 'js' };
+    });
+  },
+};
+
 const common = {
   bundle: true,
   platform: 'node',
@@ -77,7 +98,7 @@ const common = {
   // not search for): none is a dependency of mq, each is used only when the user installed it.
   // Everything else is in the bundle, so the package has no run-time dependencies.
   external: ['bufferutil', 'utf-8-validate', 'typescript'],
-  plugins: [lazyStringWidth, hashWasmModule],
+  plugins: [lazyStringWidth, hashWasmModule, yargsPackageLookup],
   logLevel: 'warning',
 };
 

@@ -63,3 +63,28 @@ test('mq sub without --decode never reads dist/codecs.cjs; --decode cbor loads t
   const cbor = packagesThatRan(['sub', '-p', port, '-t', 't', '--decode', 'cbor']);
   assert.deepEqual(codecPackages.filter((name) => cbor.has(name)), ['cbor', 'nofilter'], [...cbor].join(', '));
 });
+
+test('mq lists no directory from the working directory up (yargs looks for its package.json from the bundle)', async () => {
+  // A preload records every directory listing the process asks for.
+  const dir = tempDir('mq-readdir-');
+  const log = path.join(dir, 'readdir.log');
+  const preload = path.join(dir, 'record-readdir.cjs');
+  writeFileSync(preload, `const fs = require('node:fs');
+const seen = [];
+for (const name of ['readdirSync', 'readdir', 'opendirSync', 'opendir']) {
+  const real = fs[name];
+  fs[name] = function (dir, ...rest) { seen.push(String(dir)); return real.call(this, dir, ...rest); };
+}
+process.on('exit', () => fs.writeFileSync(${JSON.stringify(log)}, seen.join('\\n')));
+`);
+  const cwd = tempDir();
+  const ancestors = (start: string) => [start, ...(path.dirname(start) === start ? [] : ancestors(path.dirname(start)))];
+  const port = String(await freePort());
+  for (const args of [['pub', '-p', port, '-t', 't', '-m', 'x'], ['--help'], ['sub', '--help']]) {
+    spawnSync(process.execPath, ['--require', preload, MQ, ...args], { env: testEnv({ home: cwd }), cwd, input: '' });
+    const listed = readFileSync(log, 'utf8').split('\n').filter(Boolean).map((entry) => path.resolve(cwd, entry));
+    assert.deepEqual(listed.filter((entry) => ancestors(cwd).includes(entry)), [], `mq ${args.join(' ')} listed: ${listed.join(', ')}`);
+    // The control: the preload does see yargs' lookup (from dist/, beside the bundle).
+    assert.ok(listed.includes(path.join(path.dirname(MQ), '..', 'dist')), listed.join(', '));
+  }
+});

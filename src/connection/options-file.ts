@@ -1,4 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+// Sync reads: these run at every start of pub, sub and rr, and node:fs/promises (with the readline and
+// stream modules it loads, and libuv's thread pool) would cost more than the read of one small file.
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import type { RawLayer } from './resolve.js';
@@ -125,7 +127,7 @@ export function defaultWords(lines: readonly OptionLine[], argv: readonly string
 export async function readDefaultOptions(
   client: MosquittoClient,
   env: Record<string, string | undefined>,
-  readText: (file: string) => Promise<string> = (file) => readFile(file, 'utf8'),
+  readText: (file: string) => Promise<string> = async (file) => readFileSync(file, 'utf8'),
 ): Promise<DefaultOptions | undefined> {
   if (skipDefaults(env)) return undefined;
   const file = defaultOptionsFilePath(client, env);
@@ -149,7 +151,7 @@ export async function defaultOptionFilesPresent(env: Record<string, string | und
   const found: [MosquittoClient, string][] = [];
   for (const client of ['pub', 'sub', 'rr'] as const) {
     const file = defaultOptionsFilePath(client, env);
-    if (file !== undefined && (await stat(file).then((s) => s.isFile(), () => false))) found.push([client, file]);
+    if (file !== undefined && statSync(file, { throwIfNoEntry: false })?.isFile() === true) found.push([client, file]);
   }
   return found;
 }
@@ -167,7 +169,7 @@ export function insertAfterCommand(argv: readonly string[], words: readonly stri
  */
 export async function expandOptionsFile(
   argv: readonly string[],
-  readText: (file: string) => Promise<string> = (file) => readFile(file, 'utf8'),
+  readText: (file: string) => Promise<string> = async (file) => readFileSync(file, 'utf8'),
 ): Promise<string[]> {
   const positions = argv.flatMap((arg, i) => (arg === '-o' ? [i] : []));
   if (positions.length === 0) return [...argv];

@@ -1,4 +1,6 @@
-import { readFile, stat } from 'node:fs/promises';
+// Sync calls: the stat pass runs at every start of a network command, where node:fs/promises (and
+// libuv's thread pool, for some 40 stats in parallel) cost more than the stats themselves.
+import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
@@ -79,19 +81,18 @@ const COSMICONFIG_GLOBAL_PLACES = ['config', 'config.json', 'config.yaml', 'conf
 async function mayHoldRc(cwd: string): Promise<boolean> {
   const { default: envPaths } = await import('env-paths');
   const { meta, search } = rcCandidates(cwd, homedir(), envPaths('mq', { suffix: '' }).config);
-  const exists = await Promise.all([...meta, ...search].map((file) => stat(file).then(() => true, () => false)));
-  const found = [...meta, ...search].filter((_, i) => exists[i]);
+  const found = [...meta, ...search].filter((file) => statSync(file, { throwIfNoEntry: false }) !== undefined);
   for (const file of found) {
     if (path.basename(file) !== 'package.json') return true;
     const keys = meta.includes(file) ? ['mq', 'cosmiconfig'] : ['mq'];
-    if (await packageJsonHas(file, keys)) return true;
+    if (packageJsonHas(file, keys)) return true;
   }
   return false;
 }
 
-async function packageJsonHas(file: string, keys: string[]): Promise<boolean> {
+function packageJsonHas(file: string, keys: string[]): boolean {
   try {
-    const content = JSON.parse(await readFile(file, 'utf8')) as unknown;
+    const content = JSON.parse(readFileSync(file, 'utf8')) as unknown;
     return typeof content !== 'object' || content === null || keys.some((key) => key in content);
   } catch {
     return true;
@@ -124,7 +125,7 @@ export async function loadRc(options: { cwd: string; explicitPath?: string; prof
   const decode = layer.decode;
   delete layer.decode;
   const warnings = [];
-  if (holdsPassword(content) && (await isGroupOrWorldReadable(found.filepath))) {
+  if (holdsPassword(content) && isGroupOrWorldReadable(found.filepath)) {
     warnings.push(`${found.filepath} holds a password and is readable by other users; run: chmod 600 ${found.filepath}`);
   }
   // Relative certificate paths are relative to the rc file, not to wherever mq is run.
@@ -206,9 +207,9 @@ function holdsPassword(content: unknown): boolean {
   return hasSecret(rc) || Object.values(rc.profiles ?? {}).some(hasSecret);
 }
 
-async function isGroupOrWorldReadable(file: string): Promise<boolean> {
+function isGroupOrWorldReadable(file: string): boolean {
   try {
-    return ((await stat(file)).mode & 0o044) !== 0;
+    return (statSync(file).mode & 0o044) !== 0;
   } catch {
     return false;
   }

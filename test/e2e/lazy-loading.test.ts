@@ -33,6 +33,13 @@ test('mq --help, mq pub --help and mq passwd never load MQTT.js; mq pub does', a
   assert.ok(ran.has('mqtt') && ran.has('mqtt-packet'), [...ran].join(', '));
 });
 
+test('mq --help and a command\'s --help measure their text without loading string-width (all printable ASCII)', () => {
+  for (const args of [['--help'], ['pub', '--help'], ['sub', '--help'], ['bench', 'pub', '--help']]) {
+    const ran = packagesThatRan(args);
+    assert.ok(ran.has('yargs') && !ran.has('string-width'), `mq ${args.join(' ')}: ${[...ran].join(', ')}`);
+  }
+});
+
 test('without an rc file cosmiconfig is not loaded (a pass of stat calls finds none); with one it is', async () => {
   const port = String(await freePort());
   const bare = tempDir();

@@ -7,33 +7,57 @@ import { copyFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from '
 import path from 'node:path';
 
 /**
- * string-width builds an Intl.Segmenter and large Unicode regexes when it is evaluated (30-60 ms of
- * every run), yet yargs, wrap-ansi and ora measure text only when they print help or a spinner. Each
- * import of it gets a stand-in that loads the real module (the same file it would have got) on the
- * first call that needs it. Printable ASCII is one column a character whatever the options (no
- * escape codes, no wide or combining characters), so its width is its length: `mq --help` measures
- * only such text and never loads the real module (it cost 75 of its 160 ms).
+ * A plugin that gives every import of `name` a stand-in, made by `standIn(load)` from the code that
+ * loads the real module (the same file the import would have got) when it is first needed. For
+ * dependencies that cost start-up time when they are evaluated, yet most runs never call.
  */
-const lazyStringWidth = {
-  name: 'lazy-string-width',
-  setup(build) {
-    build.onResolve({ filter: /^string-width$/ }, async (args) => {
-      if (args.pluginData?.real) return undefined;
-      const real = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { real: true } });
-      if (real.errors.length > 0) return { errors: real.errors };
-      return { path: real.path, namespace: 'lazy-string-width' };
-    });
-    build.onLoad({ filter: /.*/, namespace: 'lazy-string-width' }, (args) => ({
-      resolveDir: '.',
-      contents: `let stringWidth;
-export default function lazyStringWidth(text, options) {
+function lazyModule(name, standIn) {
+  const namespace = `lazy-${name}`;
+  return {
+    name: namespace,
+    setup(build) {
+      build.onResolve({ filter: new RegExp(`^${name}$`) }, async (args) => {
+        if (args.pluginData?.real) return undefined;
+        const real = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: { real: true } });
+        if (real.errors.length > 0) return { errors: real.errors };
+        return { path: real.path, namespace };
+      });
+      build.onLoad({ filter: /.*/, namespace }, (args) => ({
+        resolveDir: '.',
+        contents: `let real;\nconst load = () => (real ??= require(${JSON.stringify(args.path)}));\n${standIn}`,
+      }));
+    },
+  };
+}
+
+/**
+ * string-width builds an Intl.Segmenter and large Unicode regexes when it is evaluated (30-60 ms of
+ * every run), yet yargs, wrap-ansi and ora measure text only when they print help or a spinner.
+ * Printable ASCII is one column a character whatever the options (no escape codes, no wide or
+ * combining characters), so its width is its length: `mq --help` measures only such text and never
+ * loads the real module (it cost 75 of its 160 ms).
+ */
+const lazyStringWidth = lazyModule('string-width', `export default function lazyStringWidth(text, options) {
   if (typeof text === 'string' && /^[\\x20-\\x7e]*$/.test(text)) return text.length;
-  stringWidth ??= require(${JSON.stringify(args.path)}).default;
-  return stringWidth(text, options);
-}`,
-    }));
-  },
-};
+  return load().default(text, options);
+}`);
+
+/**
+ * MQTT.js requires worker-timers (with broker-factory, fast-unique-numbers and @babel/runtime) when it
+ * loads, for browsers' web workers; under Node it uses the native timers unless told otherwise, so
+ * the real module is never loaded.
+ */
+const lazyWorkerTimers = lazyModule('worker-timers', ['setInterval', 'clearInterval', 'setTimeout', 'clearTimeout']
+  .map((fn) => `export const ${fn} = (...rest) => load().${fn}(...rest);`).join('\n'));
+
+/**
+ * MQTT.js requires lru-cache when it loads, for topic aliases (--topic-alias), and lru-cache reads
+ * globalThis.performance when it is evaluated, which loads Node's perf_hooks (ten modules). The
+ * stand-in class builds the real cache: `new LRUCache(options)` returns one.
+ */
+const lazyLruCache = lazyModule('lru-cache', `export class LRUCache {
+  constructor(...rest) { return new (load().LRUCache)(...rest); }
+}`);
 
 /**
  * hash-wasm's `main` is a UMD file of every algorithm it has (220 kB); its `module` build is the
@@ -101,7 +125,7 @@ const common = {
   // not search for): none is a dependency of mq, each is used only when the user installed it.
   // Everything else is in the bundle, so the package has no run-time dependencies.
   external: ['bufferutil', 'utf-8-validate', 'typescript'],
-  plugins: [lazyStringWidth, hashWasmModule, yargsPackageLookup],
+  plugins: [lazyStringWidth, lazyWorkerTimers, lazyLruCache, hashWasmModule, yargsPackageLookup],
   logLevel: 'warning',
 };
 

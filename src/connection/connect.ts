@@ -1,6 +1,7 @@
 import { openSync, statSync, writeSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import net from 'node:net';
-import tls from 'node:tls';
+import type tls from 'node:tls';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import mqttPacket from 'mqtt-packet';
 import { ConfigError, ConnectionError, ConnectionLostError, UsageError } from '../errors.js';
@@ -52,6 +53,9 @@ export interface ConnectOptions {
   onClient?: (client: MqttClient) => void;
 }
 
+/** node:tls, loaded only for a TLS connection: most runs are plain TCP, often on loopback. */
+const loadTls = () => createRequire(import.meta.url)('node:tls') as typeof tls;
+
 /** A stream builder for plain TCP, TLS and unix sockets that honours -A, --nodelay and --tls-keylog. */
 function socketBuilder(settings: ConnectionSettings, options: IClientOptions, keylog?: KeyLog): () => net.Socket {
   const common = {
@@ -60,7 +64,8 @@ function socketBuilder(settings: ConnectionSettings, options: IClientOptions, ke
   };
   if (settings.unix) return () => net.connect({ path: settings.unix! });
   if (settings.transport === 'mqtts') {
-    return () => withKeylog(tls.connect({ ...(options as tls.ConnectionOptions), host: settings.host, port: settings.port, ...common }), keylog);
+    const tlsModule = loadTls();
+    return () => withKeylog(tlsModule.connect({ ...(options as tls.ConnectionOptions), host: settings.host, port: settings.port, ...common }), keylog);
   }
   return () => net.connect({ host: settings.host, port: settings.port, ...common });
 }
@@ -96,7 +101,7 @@ export function createClient(settings: ConnectionSettings, session: SessionOptio
         // As ws's own tlsConnect: no unix path, and SNI from the host unless it is an address.
         const opts = { ...request, path: undefined, host: request.host ?? undefined } as tls.ConnectionOptions;
         opts.servername ??= net.isIP(opts.host ?? '') ? '' : opts.host;
-        return withKeylog(tls.connect(opts), keylog);
+        return withKeylog(loadTls().connect(opts), keylog);
       },
     };
   }

@@ -1,4 +1,4 @@
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Io } from '../io.js';
 import { ConfigError, UsageError } from '../errors.js';
@@ -114,8 +114,8 @@ async function readPasswordFile(file: string, ctx: ConnectionContext): Promise<s
   const full = path.resolve(ctx.io.cwd(), file);
   let text: string;
   try {
-    text = await readFile(full, 'utf8');
-    if (((await stat(full)).mode & 0o044) !== 0) ctx.ui.warn(`${file} holds a password and is readable by other users; run: chmod 600 ${file}`);
+    text = readFileSync(full, 'utf8');
+    if ((statSync(full).mode & 0o044) !== 0) ctx.ui.warn(`${file} holds a password and is readable by other users; run: chmod 600 ${file}`);
   } catch (error) {
     throw new ConfigError(`Cannot read --password-file ${file}: ${(error as NodeJS.ErrnoException).code ?? String(error)}.`);
   }

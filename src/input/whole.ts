@@ -1,5 +1,5 @@
 /** `pub -s`, `pub -f`, `rr -s`, `rr -f`: the whole of a file or of stdin is one message. */
-import { readFile, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
 import type { Io } from '../io.js';
@@ -65,12 +65,13 @@ export async function readAll(input: AsyncIterable<Buffer | string>, maxBytes: n
 export async function readMessageFile(file: string, cwd: string, maxBytes: number): Promise<Buffer> {
   const full = path.resolve(cwd, file);
   try {
-    const info = await stat(full);
+    // Sync, as mosquitto_pub reads it: node:fs/promises would add its own start-up cost to every pub.
+    const info = statSync(full);
     if (info.isDirectory()) throw new UsageError(`Cannot read -f ${file}: it is a directory.`);
     if (info.isFile() && info.size > maxBytes) {
       throw new UsageError(`-f ${file} is ${info.size} bytes; an MQTT message holds less than ${maxBytes} bytes.`);
     }
-    return await readFile(full);
+    return readFileSync(full);
   } catch (error) {
     if (error instanceof UsageError) throw error;
     const code = (error as NodeJS.ErrnoException).code;

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -85,7 +85,28 @@ function writeCodeCache(cacheFile: string, script: vm.Script): void {
     mkdirSync(path.dirname(cacheFile), { recursive: true, mode: 0o700 });
     writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
     renameSync(temp, cacheFile);
+    removeStaleCaches(path.dirname(cacheFile), Date.now());
   } catch {
     // Read-only or missing home: run without a cache.
+  }
+}
+
+/** A cache not written for this long is taken to belong to an mq (or Node) no longer used. */
+const STALE_CACHE_MS = 30 * 24 * 3600 * 1000;
+
+/**
+ * Every build of mq writes files of its own, so each upgrade would leave the last one's behind for
+ * good. Whenever a cache is written (the first run of a command after an upgrade), the files not
+ * written for STALE_CACHE_MS go. A cache still in use by another installed mq is at worst written
+ * again at its next run: reading a cache does not change its time, so age alone cannot tell.
+ */
+function removeStaleCaches(dir: string, now: number): void {
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.v8cache') && !name.endsWith('.tmp')) continue;
+    try {
+      if (now - statSync(path.join(dir, name)).mtimeMs > STALE_CACHE_MS) unlinkSync(path.join(dir, name));
+    } catch {
+      // Removed by another run meanwhile, or not ours to remove.
+    }
   }
 }

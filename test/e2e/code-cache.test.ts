@@ -1,6 +1,6 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startBroker, waitFor, type Broker } from './helpers/broker.ts';
 import { runMq, spawnMq, tempDir } from './helpers/run.ts';
@@ -87,4 +87,27 @@ test('pub and sub run from a warm cache exactly as from a cold one', async () =>
     assert.deepEqual([got.code, got.stdout, got.stderr], [0, `${topic} ${round} message\n`, '']);
   }
   assert.deepEqual(cacheFiles(path.join(home, '.cache', 'mq')).map((f) => f.split('-')[2]), ['pub', 'sub']);
+});
+
+test('writing a cache removes the caches not written for 30 days (an old build\'s); newer ones stay', async () => {
+  const home = tempDir('mq-home-');
+  const dir = path.join(home, '.cache', 'mq');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const day = 24 * 3600 * 1000;
+  const aged = (name: string, days: number) => {
+    const file = path.join(dir, name);
+    writeFileSync(file, 'old build', { mode: 0o600 });
+    const when = new Date(Date.now() - days * day);
+    utimesSync(file, when, when);
+  };
+  aged('run-cli-pub-0.0.9-v20.0.0-1000-1.v8cache', 31);
+  aged('run-cli-config-0.0.9-v20.0.0-1000-1.v8cache.123.tmp', 40);
+  aged('run-cli-sub-0.0.9-v20.0.0-1000-1.v8cache', 29);
+  aged('notes.txt', 90);
+  const run = await runMq(config, { home });
+  assert.equal(run.code, 0, run.stderr);
+  const written = /^run-cli-config-(?!0\.0\.9-).*\.v8cache$/;
+  const left = readdirSync(dir).sort();
+  assert.equal(left.filter((name) => written.test(name)).length, 1, left.join(', '));
+  assert.deepEqual(left.filter((name) => !written.test(name)), ['notes.txt', 'run-cli-sub-0.0.9-v20.0.0-1000-1.v8cache']);
 });

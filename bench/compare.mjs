@@ -301,6 +301,8 @@ async function pubLines() {
         baseline = `\`mosquitto_pub -l -M 1000\`, runs of ${fmt(QOS1_CHUNK)} lines`;
         publishers.push({ name: baseline, repeats: REPEATS, runs: (q) => chunks.map((file) => one('mosquitto_pub', [...args(q), '-M', '1000'], file)) });
         publishers.push({ name: `\`mosquitto_pub -l\` (-M 20), runs of ${fmt(QOS1_CHUNK)} lines`, repeats: REPEATS, runs: (q) => chunks.map((file) => one('mosquitto_pub', args(q), file)) });
+        // Like for like with the baseline: mq with the same window (for information; the target is mq's default -M 20).
+        publishers.push({ name: '`mq pub -l -M 1000`', repeats: REPEATS, runs: (q) => [one(NODE, [MQ, 'pub', ...args(q), '-M', '1000'], whole)] });
         if (MESSAGES > 65_535) publishers.push({ name: `\`mosquitto_pub -l\`, all ${fmt(MESSAGES)} lines in one run`, repeats: 1, runs: (q) => [one('mosquitto_pub', args(q), whole)] });
       }
     }

@@ -151,9 +151,17 @@ export async function defaultOptionFilesPresent(env: Record<string, string | und
   const found: [MosquittoClient, string][] = [];
   for (const client of ['pub', 'sub', 'rr'] as const) {
     const file = defaultOptionsFilePath(client, env);
-    if (file !== undefined && statSync(file, { throwIfNoEntry: false })?.isFile() === true) found.push([client, file]);
+    if (file !== undefined && isFile(file)) found.push([client, file]);
   }
   return found;
+}
+
+function isFile(file: string): boolean {
+  try {
+    return statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+  } catch {
+    return false; // ENOTDIR, EACCES: no file to name
+  }
 }
 
 /** Insert words right after the command (`mq sub ...`), before the command line's own options. Pure. */

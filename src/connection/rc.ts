@@ -81,13 +81,22 @@ const COSMICONFIG_GLOBAL_PLACES = ['config', 'config.json', 'config.yaml', 'conf
 async function mayHoldRc(cwd: string): Promise<boolean> {
   const { default: envPaths } = await import('env-paths');
   const { meta, search } = rcCandidates(cwd, homedir(), envPaths('mq', { suffix: '' }).config);
-  const found = [...meta, ...search].filter((file) => statSync(file, { throwIfNoEntry: false }) !== undefined);
+  const found = [...meta, ...search].filter(exists);
   for (const file of found) {
     if (path.basename(file) !== 'package.json') return true;
     const keys = meta.includes(file) ? ['mq', 'cosmiconfig'] : ['mq'];
     if (packageJsonHas(file, keys)) return true;
   }
   return false;
+}
+
+/** As the stat cosmiconfig would make: ENOTDIR (a file where a folder is named) or EACCES is no file. */
+function exists(file: string): boolean {
+  try {
+    return statSync(file, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 function packageJsonHas(file: string, keys: string[]): boolean {

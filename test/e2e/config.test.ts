@@ -213,3 +213,13 @@ describe('files loaded with import() or read on demand', () => {
     assert.deepEqual([report.host?.value, report.port?.value, report.username?.value], ['opts.example', 1884, 'fromflag']);
   });
 });
+
+test('a file where the rc search names a folder (~/.config is a file) is no rc file and no mosquitto options file', async () => {
+  const home = tempDir('mq-home-');
+  writeFileSync(path.join(home, '.config'), 'not a folder');
+  const r = await runMq(['config', '--json', '-h', 'broker.example'], { home, cwd: home, env: { XDG_CONFIG_HOME: undefined } });
+  assert.deepEqual([r.code, r.stderr], [0, '']);
+  assert.equal(JSON.parse(r.stdout).host.value, 'broker.example');
+  const pub = await runMq(['pub', '-p', String(await freePort()), '-t', 't', '-m', 'x'], { home, cwd: home, env: { XDG_CONFIG_HOME: undefined } });
+  assert.match(pub.stderr, /^Error: .*(refused|connect)/i);
+});

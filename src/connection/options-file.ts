@@ -1,6 +1,6 @@
 // Sync reads: these run at every start of pub, sub and rr, and node:fs/promises (with the readline and
 // stream modules it loads, and libuv's thread pool) would cost more than the read of one small file.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, UsageError } from '../errors.js';
 import type { RawLayer } from './resolve.js';
@@ -151,16 +151,20 @@ export async function defaultOptionFilesPresent(env: Record<string, string | und
   const found: [MosquittoClient, string][] = [];
   for (const client of ['pub', 'sub', 'rr'] as const) {
     const file = defaultOptionsFilePath(client, env);
-    if (file !== undefined && isFile(file)) found.push([client, file]);
+    if (file !== undefined && statIfPresent(file)?.isFile() === true) found.push([client, file]);
   }
   return found;
 }
 
-function isFile(file: string): boolean {
+/**
+ * A file's stat, or undefined when there is nothing to read there: not only ENOENT but ENOTDIR (a
+ * file where a folder is named) and EACCES, as the lookups of mosquitto and cosmiconfig treat them.
+ */
+export function statIfPresent(file: string): Stats | undefined {
   try {
-    return statSync(file, { throwIfNoEntry: false })?.isFile() === true;
+    return statSync(file, { throwIfNoEntry: false });
   } catch {
-    return false; // ENOTDIR, EACCES: no file to name
+    return undefined;
   }
 }
 

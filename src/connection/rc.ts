@@ -4,6 +4,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '../errors.js';
+import { statIfPresent } from './options-file.js';
 import type { RawLayer } from './resolve.js';
 import { SETTINGS } from './settings.js';
 import { closest } from '../suggest.js';
@@ -81,22 +82,13 @@ const COSMICONFIG_GLOBAL_PLACES = ['config', 'config.json', 'config.yaml', 'conf
 async function mayHoldRc(cwd: string): Promise<boolean> {
   const { default: envPaths } = await import('env-paths');
   const { meta, search } = rcCandidates(cwd, homedir(), envPaths('mq', { suffix: '' }).config);
-  const found = [...meta, ...search].filter(exists);
+  const found = [...meta, ...search].filter((file) => statIfPresent(file) !== undefined);
   for (const file of found) {
     if (path.basename(file) !== 'package.json') return true;
     const keys = meta.includes(file) ? ['mq', 'cosmiconfig'] : ['mq'];
     if (packageJsonHas(file, keys)) return true;
   }
   return false;
-}
-
-/** As the stat cosmiconfig would make: ENOTDIR (a file where a folder is named) or EACCES is no file. */
-function exists(file: string): boolean {
-  try {
-    return statSync(file, { throwIfNoEntry: false }) !== undefined;
-  } catch {
-    return false;
-  }
 }
 
 function packageJsonHas(file: string, keys: string[]): boolean {

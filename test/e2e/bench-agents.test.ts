@@ -150,8 +150,9 @@ describe('mq bench over three agents', () => {
     // a wrong sign 500 ms); corrected, its cross-host median is its same-host one, give or take.
     const cross = report.latency.endToEndCrossHost;
     assert.ok(cross.uncertaintyMs! > 0 && cross.uncertaintyMs! < 100, String(cross.uncertaintyMs));
-    // (A sample can come out up to the uncertainty below its true value, 0 at the least.)
-    assert.ok(cross.p50! > 0, `cross-host p50 ${cross.p50}`);
+    // A sample can come out up to the uncertainty below its true value, 0 at the least: on loopback,
+    // where latencies are below the uncertainty, half of them can (CI saw p50 0), but not all.
+    assert.ok(cross.p99! > 0, `cross-host p99 ${cross.p99}`);
     for (const row of rows) {
       const l = row.latency!;
       assert.ok(l.endToEnd.count === 200 && l.endToEndCrossHost.count === 400, `${row.name}: ${l.endToEnd.count} + ${l.endToEndCrossHost.count}`);
